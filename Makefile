@@ -1,0 +1,42 @@
+# The two commands in the README: `make run` and `make test`. Both are safe to re-run.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test lint test-sqlite test-postgres benchmark clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# Database, register, demo content and search index on the embedded default (SQLite in var/).
+setup: $(STAMP)
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_register
+	$(BIN)/python manage.py load_demo_content
+
+run: setup
+	@echo "Kooperationsatlas: http://$(HOST):$(PORT)/  (Redaktion: http://$(HOST):$(PORT)/admin/)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test-sqlite: $(STAMP)
+	env -u DATABASE_URL $(BIN)/pytest
+
+# Runs only when DATABASE_URL is set (CI sets postgresql://postgres@127.0.0.1:5432/test).
+test-postgres: $(STAMP)
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/pytest; \
+	else echo "DATABASE_URL not set: PostgreSQL suite not run."; fi
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf var $(VENV)

@@ -1,0 +1,410 @@
+"""Cooperation profiles ("Steckbriefe") and their index page."""
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Q
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .taxonomy import CooperationModel, LegalForm, Motive, TaskArea
+
+__all__ = [
+    "CooperationModel",
+    "CooperationIndexPage",
+    "CooperationPage",
+    "LegalForm",
+    "Motive",
+    "TaskArea",
+]
+
+NOT_KNOWN = "nicht bekannt"
+
+
+class Phase(models.TextChoices):
+    INITIALISIERUNG = "initialisierung", "Initialisierung"
+    KONZEPTION = "konzeption", "Konzeption"
+    UMSETZUNGSVORBEREITUNG = "umsetzungsvorbereitung", "Umsetzungsvorbereitung"
+    UMSETZUNG = "umsetzung", "Umsetzung"
+    REGELBETRIEB = "regelbetrieb", "Regelbetrieb"
+    BEENDET = "beendet", "beendet"
+
+
+class PartnerRole(models.TextChoices):
+    LEAD = "lead", "federführend / Sitz"
+    MEMBER = "member", "Mitglied"
+    PROVIDER = "provider", "Dienstleister / aufnehmend"
+    DELEGATING = "delegating", "abgebend"
+    OTHER = "other", "sonstige Beteiligte"
+
+
+class CooperationIndexPage(Page):
+    """Lists the published profiles below it."""
+
+    intro = RichTextField("Einleitung", blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["cooperations.CooperationPage"]
+    max_count = 1
+    page_size = 20
+
+    class Meta:
+        verbose_name = "Übersicht Kooperationen"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        profiles = (
+            CooperationPage.objects.live()
+            .public()
+            .descendant_of(self)
+            .select_related("legal_form", "cooperation_model")
+            .prefetch_related("task_areas")
+            .order_by("title")
+        )
+        context["page_obj"] = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
+        return context
+
+
+class CooperationTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "cooperations.CooperationPage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class CooperationPage(Page):
+    """A structured best-practice profile of one real cooperation."""
+
+    summary = models.TextField("Kurzbeschreibung", max_length=1000)
+    start_year = models.PositiveSmallIntegerField("Startjahr", null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField("Endjahr", null=True, blank=True)
+    phase = models.CharField("Phase", max_length=30, choices=Phase.choices, blank=True)
+    status_note = models.CharField(
+        "Stand laut Quelle",
+        max_length=200,
+        blank=True,
+        help_text="Wortlaut des Stands, wie die Quelle ihn angibt (z. B. „geplant“).",
+    )
+    legal_form = models.ForeignKey(
+        LegalForm,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Rechtsform",
+    )
+    legal_form_note = models.CharField("Hinweis zur Rechtsform", max_length=300, blank=True)
+    cooperation_model = models.ForeignKey(
+        CooperationModel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Kooperationsmodell",
+    )
+    task_areas = ParentalManyToManyField(TaskArea, blank=True, verbose_name="Aufgabenbereiche")
+    motives = ParentalManyToManyField(Motive, blank=True, verbose_name="Motive")
+
+    occasion = RichTextField("Anlass", blank=True)
+    goal = RichTextField("Ziel", blank=True)
+    implementation = RichTextField("Umsetzung", blank=True)
+
+    results = RichTextField("Ergebnisse", blank=True)
+    savings_percent = models.DecimalField(
+        "Einsparung (%)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    savings_eur_per_year = models.DecimalField(
+        "Einsparung (EUR/Jahr)", max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    staff_fte = models.DecimalField(
+        "Personal (VZÄ)", max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    population_served = models.PositiveIntegerField("Versorgte Einwohner", null=True, blank=True)
+
+    success_factors = RichTextField("Erfolgsfaktoren", blank=True)
+    pitfalls = RichTextField("Stolpersteine", blank=True)
+    transferability = RichTextField("Übertragbarkeit", blank=True)
+    open_questions = models.TextField(
+        "Was die Quellen nicht sagen",
+        blank=True,
+        help_text="Offene oder unsichere Angaben, damit Leser sie einordnen können.",
+    )
+
+    tags = ClusterTaggableManager(through=CooperationTag, blank=True, verbose_name="Schlagwörter")
+    last_reviewed = models.DateField("Zuletzt geprüft", null=True, blank=True)
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("occasion"),
+        index.SearchField("goal"),
+        index.SearchField("implementation"),
+        index.SearchField("results"),
+        index.FilterField("start_year"),
+        index.FilterField("phase"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
+                FieldRowPanel([FieldPanel("phase"), FieldPanel("status_note")]),
+                FieldPanel("legal_form"),
+                FieldPanel("legal_form_note"),
+                FieldPanel("cooperation_model"),
+                FieldPanel("task_areas"),
+                FieldPanel("motives"),
+                FieldPanel("tags"),
+            ],
+            heading="Einordnung",
+        ),
+        InlinePanel("partners", heading="Partner", label="Partner", min_num=1),
+        MultiFieldPanel(
+            [FieldPanel("occasion"), FieldPanel("goal"), FieldPanel("implementation")],
+            heading="Anlass, Ziel, Umsetzung",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("savings_percent"), FieldPanel("savings_eur_per_year")]),
+                FieldRowPanel([FieldPanel("staff_fte"), FieldPanel("population_served")]),
+                FieldPanel("results"),
+            ],
+            heading="Ergebnisse",
+        ),
+        InlinePanel("facts", heading="Fakten laut Quellen", label="Fakt"),
+        MultiFieldPanel(
+            [
+                FieldPanel("success_factors"),
+                FieldPanel("pitfalls"),
+                FieldPanel("transferability"),
+                FieldPanel("open_questions"),
+            ],
+            heading="Erfahrungen",
+        ),
+        InlinePanel("funding", heading="Erhaltene Förderung", label="Förderung"),
+        InlinePanel("documents", heading="Dokumente", label="Dokument"),
+        InlinePanel("images", heading="Bilder", label="Bild"),
+        InlinePanel("contacts", heading="Ansprechpersonen", label="Ansprechperson"),
+        InlinePanel("sources", heading="Quellen", label="Quelle", min_num=1),
+        FieldPanel("last_reviewed"),
+    ]
+
+    parent_page_types = ["cooperations.CooperationIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "Kooperations-Steckbrief"
+        verbose_name_plural = "Kooperations-Steckbriefe"
+
+    def clean(self):
+        super().clean()
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "Das Endjahr liegt vor dem Startjahr."})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["partners"] = self.partners.select_related(
+            "municipality__county", "municipality__state", "county__state"
+        )
+        context["NOT_KNOWN"] = NOT_KNOWN
+        return context
+
+    @property
+    def states(self):
+        """The Länder of the register partners, sorted by name."""
+        return sorted({p.state.name for p in self.partners.all() if p.state}, key=str)
+
+
+class CooperationPartner(Orderable):
+    """One party to a cooperation: a municipality, a Kreis, or another organisation."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="partners")
+    municipality = models.ForeignKey(
+        "register.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name="Gemeinde",
+    )
+    county = models.ForeignKey(
+        "register.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name="Kreis",
+    )
+    organisation = models.CharField(
+        "Andere Organisation",
+        max_length=200,
+        blank=True,
+        help_text="Nur für Beteiligte außerhalb des Registers (z. B. GPA, IT-Dienstleister).",
+    )
+    role = models.CharField("Rolle", max_length=20, choices=PartnerRole.choices)
+    note = models.CharField("Hinweis", max_length=300, blank=True)
+
+    panels = [
+        FieldPanel("municipality"),
+        FieldPanel("county"),
+        FieldPanel("organisation"),
+        FieldPanel("role"),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Partner"
+        verbose_name_plural = "Partner"
+        constraints = [
+            models.CheckConstraint(
+                name="partner_is_exactly_one_kind",
+                condition=(
+                    Q(municipality__isnull=False, county__isnull=True, organisation="")
+                    | Q(municipality__isnull=True, county__isnull=False, organisation="")
+                    | Q(municipality__isnull=True, county__isnull=True) & ~Q(organisation="")
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        super().clean()
+        chosen = [bool(self.municipality_id), bool(self.county_id), bool(self.organisation)]
+        if sum(chosen) != 1:
+            raise ValidationError(
+                "Bitte genau eines wählen: eine Gemeinde, einen Kreis oder eine andere Organisation."
+            )
+
+    @property
+    def body(self):
+        """The register entry (municipality or Kreis), or None for another organisation."""
+        return self.municipality or self.county
+
+    @property
+    def name(self):
+        if self.municipality_id:
+            return self.municipality.name
+        if self.county_id:
+            return self.county.display_name
+        return self.organisation
+
+    @property
+    def state(self):
+        body = self.body
+        return body.state if body else None
+
+
+class CooperationFact(Orderable):
+    """A statement or figure exactly as a source gives it."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="facts")
+    text = models.TextField("Fakt")
+
+    panels = [FieldPanel("text")]
+
+    def __str__(self):
+        return self.text
+
+
+class CooperationFunding(Orderable):
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="funding")
+    programme = models.CharField("Förderprogramm", max_length=300)
+    amount_eur = models.DecimalField(
+        "Betrag (EUR)", max_digits=12, decimal_places=0, null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField("Jahr", null=True, blank=True)
+    note = models.CharField("Hinweis", max_length=300, blank=True)
+
+    panels = [FieldPanel("programme"), FieldPanel("amount_eur"), FieldPanel("year"), FieldPanel("note")]
+
+    def __str__(self):
+        return self.programme
+
+
+class CooperationDocument(Orderable):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "Vereinbarung / Vertrag"
+        STATUTES = "statutes", "Satzung"
+        REPORT = "report", "Bericht"
+        OTHER = "other", "Sonstiges"
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="documents")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name="Dokument"
+    )
+    kind = models.CharField("Art", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    panels = [FieldPanel("document"), FieldPanel("kind")]
+
+
+class CooperationImage(Orderable):
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="images")
+    image = models.ForeignKey(
+        "wagtailimages.Image", on_delete=models.CASCADE, related_name="+", verbose_name="Bild"
+    )
+    caption = models.CharField("Bildunterschrift", max_length=300, blank=True)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+class ContactPerson(Orderable):
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("Name", max_length=200)
+    function = models.CharField("Funktion", max_length=200, blank=True)
+    organisation = models.CharField("Organisation", max_length=200, blank=True)
+    email = models.EmailField("E-Mail", blank=True)
+    phone = models.CharField("Telefon", max_length=50, blank=True)
+    public_display = models.BooleanField(
+        "Öffentliche Anzeige erlaubt",
+        default=False,
+        help_text="Nur ankreuzen, wenn die Person der öffentlichen Anzeige zugestimmt hat.",
+    )
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("function"),
+        FieldPanel("organisation"),
+        FieldPanel("email"),
+        FieldPanel("phone"),
+        FieldPanel("public_display"),
+    ]
+
+    def __str__(self):
+        return self.name
+
+
+class CooperationSource(Orderable):
+    """Where a statement on the profile comes from: a web page or a named document."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="sources")
+    title = models.CharField("Titel", max_length=400, blank=True)
+    url = models.URLField("Adresse", max_length=1000, blank=True)
+    document_reference = models.CharField(
+        "Dokument (ohne Adresse)", max_length=500, blank=True
+    )
+    published = models.CharField(
+        "Datum der Quelle", max_length=50, blank=True, help_text="wie in der Quelle angegeben"
+    )
+    accessed = models.DateField("Abgerufen am", null=True, blank=True)
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("document_reference"),
+        FieldPanel("published"),
+        FieldPanel("accessed"),
+    ]
+
+    def __str__(self):
+        return self.title or self.url or self.document_reference
+
+    def clean(self):
+        super().clean()
+        if not (self.url or self.document_reference):
+            raise ValidationError("Bitte eine Adresse oder ein Dokument angeben.")

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KooperationsatlasConfig(AppConfig):
+    name = "kooperationsatlas"
+    verbose_name = "Kooperationsatlas"

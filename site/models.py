@@ -1,0 +1,47 @@
+"""The home page and the site-wide settings."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+
+class HomePage(Page):
+    intro = RichTextField("Einleitung", blank=True, features=["bold", "italic", "link"])
+    recent_count = models.PositiveSmallIntegerField("Anzahl neuer Steckbriefe", default=6)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("recent_count")]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "Startseite"
+
+    def get_context(self, request, *args, **kwargs):
+        from cooperations.models import CooperationIndexPage, CooperationPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["recent_profiles"] = (
+            CooperationPage.objects.live()
+            .public()
+            .select_related("cooperation_model", "legal_form")
+            .prefetch_related("task_areas")
+            .order_by("-first_published_at", "-pk")[: self.recent_count]
+        )
+        context["cooperation_index"] = CooperationIndexPage.objects.live().first()
+        context["profile_count"] = CooperationPage.objects.live().public().count()
+        return context
+
+
+@register_setting(icon="cog")
+class SiteSettings(BaseSiteSetting):
+    operator = models.CharField(
+        "Betreiber", max_length=200, blank=True, help_text="Erscheint im Fuß jeder Seite."
+    )
+    contact_email = models.EmailField("Kontakt-E-Mail", blank=True)
+    footer_note = models.CharField("Hinweis im Fuß", max_length=300, blank=True)
+
+    panels = [FieldPanel("operator"), FieldPanel("contact_email"), FieldPanel("footer_note")]
+
+    class Meta:
+        verbose_name = "Website-Einstellungen"

@@ -1,0 +1,64 @@
+"""Shared fixtures.
+
+The whole real register (10,751 municipalities, NRW boundaries and borders) is imported
+once per test session into the test database; each test runs in a transaction on top of it.
+"""
+
+import pytest
+from wagtail.models import Page
+
+from register.importer import import_register
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        import_register(progress=False)
+
+
+@pytest.fixture
+def site_tree(db):
+    """The home page and the profile index, as a fresh installation has them."""
+    from kooperationsatlas.setup import ensure_site_tree
+
+    home, index = ensure_site_tree()
+    return home, index
+
+
+@pytest.fixture
+def make_profile(site_tree):
+    """Create a CooperationPage below the index: make_profile("Titel", partners=[...])."""
+    from cooperations.models import CooperationPage, CooperationPartner, CooperationSource
+    from register.models import County, Municipality
+
+    _, index = site_tree
+
+    def make(title, *, partners=(), publish=True, sources=("https://example.org/quelle",), **fields):
+        fields.setdefault("summary", f"Kurzbeschreibung von {title}.")
+        page = CooperationPage(title=title, **fields)
+        for key, role in partners or [("05974016", "lead")]:
+            if len(key) == 8:
+                page.partners.add(
+                    CooperationPartner(municipality=Municipality.objects.get(ags=key), role=role)
+                )
+            elif len(key) == 5:
+                page.partners.add(CooperationPartner(county=County.objects.get(key=key), role=role))
+            else:
+                page.partners.add(CooperationPartner(organisation=key, role=role))
+        for url in sources:
+            page.sources.add(CooperationSource(url=url))
+        index.add_child(instance=page)
+        revision = page.save_revision()
+        if publish:
+            revision.publish()
+        else:
+            page.unpublish() if page.live else None
+        page.refresh_from_db()
+        return page
+
+    return make
+
+
+@pytest.fixture
+def root_page(db):
+    return Page.get_first_root_node()
