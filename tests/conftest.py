@@ -35,7 +35,7 @@ def make_profile(site_tree):
 
     def make(title, *, partners=(), publish=True, sources=("https://example.org/quelle",), **fields):
         fields.setdefault("summary", f"Kurzbeschreibung von {title}.")
-        page = CooperationPage(title=title, **fields)
+        page = CooperationPage(title=title, live=False, **fields)
         for key, role in partners or [("05974016", "lead")]:
             if len(key) == 8:
                 page.partners.add(
@@ -51,8 +51,6 @@ def make_profile(site_tree):
         revision = page.save_revision()
         if publish:
             revision.publish()
-        else:
-            page.unpublish() if page.live else None
         page.refresh_from_db()
         return page
 
