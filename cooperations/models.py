@@ -1,5 +1,6 @@
 """Cooperation profiles ("Steckbriefe") and their index page."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
@@ -62,7 +63,7 @@ class CooperationIndexPage(Page):
             CooperationPage.objects.live()
             .public()
             .descendant_of(self)
-            .select_related("legal_form", "cooperation_model")
+            .select_related("legal_form__parent", "cooperation_model")
             .prefetch_related("task_areas")
             .order_by("title")
         )
@@ -156,8 +157,8 @@ class CooperationPage(Page):
                 FieldPanel("legal_form"),
                 FieldPanel("legal_form_note"),
                 FieldPanel("cooperation_model"),
-                FieldPanel("task_areas"),
-                FieldPanel("motives"),
+                FieldPanel("task_areas", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("motives", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("tags"),
             ],
             heading="Einordnung",
@@ -278,7 +279,8 @@ class CooperationPartner(Orderable):
         chosen = [bool(self.municipality_id), bool(self.county_id), bool(self.organisation)]
         if sum(chosen) != 1:
             raise ValidationError(
-                "Bitte genau eines wählen: eine Gemeinde, einen Kreis oder eine andere Organisation."
+                "Bitte genau eines wählen: eine Gemeinde, einen Kreis "
+                "oder eine andere Organisation."
             )
 
     @property
@@ -321,7 +323,12 @@ class CooperationFunding(Orderable):
     year = models.PositiveSmallIntegerField("Jahr", null=True, blank=True)
     note = models.CharField("Hinweis", max_length=300, blank=True)
 
-    panels = [FieldPanel("programme"), FieldPanel("amount_eur"), FieldPanel("year"), FieldPanel("note")]
+    panels = [
+        FieldPanel("programme"),
+        FieldPanel("amount_eur"),
+        FieldPanel("year"),
+        FieldPanel("note"),
+    ]
 
     def __str__(self):
         return self.programme
@@ -385,9 +392,7 @@ class CooperationSource(Orderable):
     page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="sources")
     title = models.CharField("Titel", max_length=400, blank=True)
     url = models.URLField("Adresse", max_length=1000, blank=True)
-    document_reference = models.CharField(
-        "Dokument (ohne Adresse)", max_length=500, blank=True
-    )
+    document_reference = models.CharField("Dokument (ohne Adresse)", max_length=500, blank=True)
     published = models.CharField(
         "Datum der Quelle", max_length=50, blank=True, help_text="wie in der Quelle angegeben"
     )

@@ -15,7 +15,12 @@ class Term(index.Indexed, models.Model):
     description = models.TextField("Beschreibung", blank=True)
     sort_order = models.PositiveSmallIntegerField("Reihenfolge", default=0)
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("sort_order"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -75,7 +80,9 @@ class HierarchicalTerm(Term):
         term = self.parent
         while term is not None:
             if term.pk == self.pk and self.pk is not None:
-                raise ValidationError({"parent": "Ein Begriff kann nicht unter sich selbst stehen."})
+                raise ValidationError(
+                    {"parent": "Ein Begriff kann nicht unter sich selbst stehen."}
+                )
             term = term.parent
 
 

@@ -104,8 +104,12 @@ class Municipality(index.Indexed, models.Model):
         KREISANGEHOERIGE_STADT = "kreisangehörige Stadt", "kreisangehörige Stadt"
         GEMEINDE = "Gemeinde", "Gemeinde"
 
-    ags = models.CharField("AGS", max_length=8, unique=True, help_text="Amtlicher Gemeindeschlüssel")
-    ars = models.CharField("ARS", max_length=12, unique=True, help_text="Amtlicher Regionalschlüssel")
+    ags = models.CharField(
+        "AGS", max_length=8, unique=True, help_text="Amtlicher Gemeindeschlüssel"
+    )
+    ars = models.CharField(
+        "ARS", max_length=12, unique=True, help_text="Amtlicher Regionalschlüssel"
+    )
     name = models.CharField("Name", max_length=150, db_index=True)
     name_official = models.CharField("Amtlicher Name", max_length=200)
     kind = models.CharField("Art", max_length=25, choices=Kind.choices)
@@ -169,13 +173,9 @@ class Municipality(index.Indexed, models.Model):
 class Neighbourhood(models.Model):
     """A shared border. Stored in both directions so ``municipality.neighbours`` is one query."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="borders"
-    )
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="borders")
     neighbour = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
-    shared_border_km = models.DecimalField(
-        "Gemeinsame Grenze (km)", max_digits=8, decimal_places=3
-    )
+    shared_border_km = models.DecimalField("Gemeinsame Grenze (km)", max_digits=8, decimal_places=3)
 
     class Meta:
         ordering = ["-shared_border_km"]

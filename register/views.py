@@ -1,28 +1,51 @@
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from cooperations.models import CooperationPage
 
-from .models import County, Municipality, State
+from .models import County, Municipality, Neighbourhood, State
+
+# Columns the municipality list shows; the boundary (large JSON) only where a map is drawn.
+LIST_FIELDS = (
+    "ags", "name", "kind", "population", "county", "state",
+    "county__key", "county__display_name", "county__kind", "state__key", "state__name",
+)
 
 
 def _published_profiles():
-    return CooperationPage.objects.live().public().order_by("title")
+    """Live, public profiles with what a list entry shows (no drafts, no restricted pages)."""
+    return (
+        CooperationPage.objects.live()
+        .public()
+        .select_related("legal_form__parent", "cooperation_model")
+        .prefetch_related("task_areas")
+        .order_by("title")
+    )
 
 
 def municipality_list(request):
     query = request.GET.get("q", "").strip()[:100]
+    states = list(State.objects.all())
     state_key = request.GET.get("land", "")
-    municipalities = Municipality.objects.select_related("county", "state")
+    state = next((s for s in states if s.key == state_key), None)
+    municipalities = Municipality.objects.select_related("county", "state").only(*LIST_FIELDS)
     if query:
         municipalities = municipalities.filter(name__icontains=query)
-    if state_key:
-        municipalities = municipalities.filter(state__key=state_key)
-    page_obj = Paginator(municipalities.order_by("name", "ags"), 50).get_page(request.GET.get("page"))
+    if state:
+        municipalities = municipalities.filter(state=state)
+    paginator = Paginator(municipalities.order_by("name", "ags"), 50)
+    page_obj = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "register/municipality_list.html",
-        {"page_obj": page_obj, "query": query, "state_key": state_key, "states": State.objects.all()},
+        {
+            "page_obj": page_obj,
+            "query": query,
+            "state_key": state.key if state else "",
+            "state": state,
+            "states": states,
+        },
     )
 
 
@@ -30,19 +53,27 @@ def municipality_detail(request, ags):
     municipality = get_object_or_404(
         Municipality.objects.select_related("county", "district", "state"), ags=ags
     )
-    borders = municipality.borders.select_related("neighbour").order_by("neighbour__name")
-    profiles = _published_profiles().filter(partners__municipality=municipality).distinct()
-    county_profiles = (
-        _published_profiles().filter(partners__county=municipality.county).distinct()
-        if not municipality.county.is_kreisfreie_stadt
-        else CooperationPage.objects.none()
+    borders = list(
+        municipality.borders.select_related("neighbour__county").order_by("neighbour__name")
     )
+    profiles = list(
+        _published_profiles().filter(partners__municipality=municipality).distinct()
+    )
+    county_profiles = []
+    if not municipality.county.is_kreisfreie_stadt:
+        county_profiles = list(
+            _published_profiles()
+            .filter(partners__county=municipality.county)
+            .exclude(pk__in=[profile.pk for profile in profiles])
+            .distinct()
+        )
     return render(
         request,
         "register/municipality_detail.html",
         {
             "municipality": municipality,
             "borders": borders,
+            "neighbours": [border.neighbour for border in borders],
             "profiles": profiles,
             "county_profiles": county_profiles,
         },
@@ -50,25 +81,44 @@ def municipality_detail(request, ags):
 
 
 def county_list(request):
-    counties = County.objects.select_related("state", "district").order_by("state__key", "display_name")
+    states = list(State.objects.all())
     state_key = request.GET.get("land", "")
-    if state_key:
-        counties = counties.filter(state__key=state_key)
+    state = next((s for s in states if s.key == state_key), None)
+    counties = (
+        County.objects.select_related("state", "district")
+        .annotate(municipality_count=Count("municipalities"))
+        .order_by("state__key", "display_name")
+    )
+    if state:
+        counties = counties.filter(state=state)
     return render(
         request,
         "register/county_list.html",
-        {"counties": counties, "state_key": state_key, "states": State.objects.all()},
+        {
+            "counties": counties,
+            "state_key": state.key if state else "",
+            "state": state,
+            "states": states,
+        },
     )
 
 
 def county_detail(request, key):
     county = get_object_or_404(County.objects.select_related("state", "district"), key=key)
-    municipalities = county.municipalities.order_by("name")
-    own_profiles = _published_profiles().filter(partners__county=county).distinct()
-    member_profiles = (
+    municipalities = list(county.municipalities.order_by("name"))
+    # Municipalities outside the Kreis that border it: context for the map.
+    surrounding = list(
+        Municipality.objects.filter(
+            pk__in=Neighbourhood.objects.filter(neighbour__county=county).values("municipality")
+        )
+        .exclude(county=county)
+        .order_by("name")
+    )
+    own_profiles = list(_published_profiles().filter(partners__county=county).distinct())
+    member_profiles = list(
         _published_profiles()
         .filter(partners__municipality__county=county)
-        .exclude(pk__in=own_profiles.values("pk"))
+        .exclude(pk__in=[profile.pk for profile in own_profiles])
         .distinct()
     )
     return render(
@@ -77,6 +127,8 @@ def county_detail(request, key):
         {
             "county": county,
             "municipalities": municipalities,
+            "surrounding": surrounding,
+            "has_boundaries": any(m.boundary for m in municipalities),
             "own_profiles": own_profiles,
             "member_profiles": member_profiles,
         },

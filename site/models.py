@@ -25,7 +25,7 @@ class HomePage(Page):
             CooperationPage.objects.live()
             .public()
             .select_related("cooperation_model", "legal_form")
-            .prefetch_related("task_areas")
+            .prefetch_related("task_areas", "partners")
             .order_by("-first_published_at", "-pk")[: self.recent_count]
         )
         context["cooperation_index"] = CooperationIndexPage.objects.live().first()

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from register.attribution import REGISTER_ATTRIBUTION, GEOMETRY_ATTRIBUTION
+from register.attribution import GEOMETRY_ATTRIBUTION, REGISTER_ATTRIBUTION
 from register.models import County, Municipality, Neighbourhood
 
 

@@ -33,7 +33,9 @@ def make_profile(site_tree):
 
     _, index = site_tree
 
-    def make(title, *, partners=(), publish=True, sources=("https://example.org/quelle",), **fields):
+    def make(
+        title, *, partners=(), publish=True, sources=("https://example.org/quelle",), **fields
+    ):
         fields.setdefault("summary", f"Kurzbeschreibung von {title}.")
         page = CooperationPage(title=title, live=False, **fields)
         for key, role in partners or [("05974016", "lead")]:

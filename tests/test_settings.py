@@ -50,6 +50,7 @@ def test_production_refuses_to_start_without_secret_key():
 def test_production_keeps_debug_off_even_if_asked():
     result = run_manage(
         "shell",
+        "--no-imports",
         "-c",
         "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)",
         DJANGO_SETTINGS_MODULE="kooperationsatlas.settings.production",

@@ -1,0 +1,213 @@
+"""Inline SVG maps of municipality boundaries: no JavaScript, no map tiles, no third party.
+
+GeoJSON Polygon/MultiPolygon geometries (WGS84) are drawn with an equirectangular
+projection whose x axis is scaled by cos(mean latitude), so shapes keep their proportions
+at NRW latitudes. Coordinates are rounded to whole units of the viewBox and written as
+relative path steps to keep the HTML small.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+
+register = template.Library()
+
+SIZE = 800  # the longer side of the viewBox
+PADDING = 4
+
+
+@dataclass
+class Shape:
+    geometry: dict
+    name: str
+    url: str = ""
+    highlighted: bool = False
+
+
+def rings(geometry):
+    """All linear rings (outer and holes) of a Polygon or MultiPolygon, as [(lon, lat), …]."""
+    if not geometry:
+        return []
+    coordinates = geometry.get("coordinates") or []
+    if geometry.get("type") == "Polygon":
+        return list(coordinates)
+    if geometry.get("type") == "MultiPolygon":
+        return [ring for polygon in coordinates for ring in polygon]
+    return []
+
+
+class Projection:
+    """Maps (lon, lat) into a viewBox of SIZE units on its longer side, north up."""
+
+    def __init__(self, geometries, size=SIZE, padding=PADDING):
+        points = [point for geometry in geometries for ring in rings(geometry) for point in ring]
+        if not points:
+            raise ValueError("no coordinates to project")
+        lons = [point[0] for point in points]
+        lats = [point[1] for point in points]
+        self.min_lon, self.max_lat = min(lons), max(lats)
+        min_lat = min(lats)
+        self.x_factor = math.cos(math.radians((min_lat + self.max_lat) / 2))
+        span_x = (max(lons) - self.min_lon) * self.x_factor
+        span_y = self.max_lat - min_lat
+        self.scale = (size - 2 * padding) / max(span_x, span_y, 1e-9)
+        self.padding = padding
+        self.width = round(span_x * self.scale) + 2 * padding
+        self.height = round(span_y * self.scale) + 2 * padding
+
+    def __call__(self, lon, lat):
+        x = self.padding + (lon - self.min_lon) * self.x_factor * self.scale
+        y = self.padding + (self.max_lat - lat) * self.scale
+        return round(x), round(y)
+
+
+def path_data(geometry, project):
+    """SVG path data: one closed subpath per ring, absolute start, relative integer steps."""
+    parts = []
+    for ring in rings(geometry):
+        points = []
+        for lon, lat, *_ in ring:
+            point = project(lon, lat)
+            if not points or point != points[-1]:
+                points.append(point)
+        if len(points) > 1 and points[0] == points[-1]:
+            points.pop()  # "z" closes the ring
+        if len(points) < 3:
+            continue  # collapsed to a dot or a line at this scale
+        (x, y), steps = points[0], []
+        for px, py in points[1:]:
+            steps.append(f"{px - x},{py - y}")
+            x, y = px, py
+        parts.append(f"M{points[0][0]},{points[0][1]}l{' '.join(steps)}z")
+    return "".join(parts)
+
+
+def render_map(shapes, title, description="", map_id="karte"):
+    """An inline <svg> for the shapes, or "" if none of them has coordinates."""
+    shapes = [shape for shape in shapes if rings(shape.geometry)]
+    if not shapes:
+        return ""
+    project = Projection([shape.geometry for shape in shapes])
+    map_id = slugify(map_id) or "karte"
+    layers = []
+    for css_class, highlighted in (("map-context", False), ("map-highlight", True)):
+        items = []
+        for shape in shapes:
+            if shape.highlighted != highlighted:
+                continue
+            d = path_data(shape.geometry, project)
+            if not d:
+                continue
+            path = format_html('<path d="{}"><title>{}</title></path>', d, shape.name)
+            if shape.url:
+                # Pointer shortcut only: the svg is one image for assistive technology and the
+                # page lists the same links as text, so the shapes stay out of the tab order.
+                path = format_html('<a href="{}" tabindex="-1">{}</a>', shape.url, path)
+            items.append(path)
+        if items:
+            layers.append(format_html('<g class="{}">{}</g>', css_class, mark_safe("".join(items))))
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" '
+        'role="img" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
+        project.width,
+        project.height,
+        map_id,
+        map_id,
+        map_id,
+        title,
+        map_id,
+        description or _describe(shapes),
+        mark_safe("".join(layers)),
+    )
+
+
+def _describe(shapes):
+    highlighted = [shape.name for shape in shapes if shape.highlighted]
+    context = [shape.name for shape in shapes if not shape.highlighted]
+    text = []
+    if highlighted:
+        text.append("Hervorgehoben: " + ", ".join(highlighted) + ".")
+    if context:
+        text.append("Umgebung: " + ", ".join(context) + ".")
+    return " ".join(text)
+
+
+def _shapes(municipalities, highlighted, link):
+    return [
+        Shape(
+            geometry=municipality.boundary,
+            name=municipality.name,
+            url=municipality.get_absolute_url() if link else "",
+            highlighted=highlighted,
+        )
+        for municipality in municipalities or ()
+        if getattr(municipality, "boundary", None)
+    ]
+
+
+@register.simple_tag
+def boundary_map(
+    highlighted,
+    context=None,
+    *,
+    title,
+    description="",
+    map_id="karte",
+    link_highlighted=True,
+    link_context=True,
+):
+    """{% boundary_map municipalities neighbours title="…" %}: municipalities with a boundary
+    are drawn (highlighted vs. context) and linked to their pages."""
+    if hasattr(highlighted, "boundary"):
+        highlighted = [highlighted]  # a single municipality
+    highlighted = list(highlighted or ())
+    seen = {municipality.pk for municipality in highlighted}
+    context = [municipality for municipality in context or () if municipality.pk not in seen]
+    shapes = _shapes(context, False, link_context) + _shapes(highlighted, True, link_highlighted)
+    return render_map(shapes, title, description, map_id)
+
+
+@register.simple_tag
+def partner_municipalities(partners):
+    """The municipalities a profile's partners stand for: the partner municipalities and all
+    municipalities of partner Kreise, each once, in partner order."""
+    from register.models import Municipality
+
+    found, seen = [], set()
+    county_ids = []
+    for partner in partners:
+        if partner.municipality_id and partner.municipality_id not in seen:
+            seen.add(partner.municipality_id)
+            found.append(partner.municipality)
+        elif partner.county_id:
+            county_ids.append(partner.county_id)
+    if county_ids:
+        for municipality in Municipality.objects.filter(
+            county_id__in=county_ids, boundary__isnull=False
+        ).order_by("name"):
+            if municipality.pk not in seen:
+                seen.add(municipality.pk)
+                found.append(municipality)
+    return found
+
+
+@register.simple_tag
+def surrounding_municipalities(municipalities):
+    """Municipalities that border the given ones from outside: context for a map."""
+    from register.models import Municipality, Neighbourhood
+
+    ids = [municipality.pk for municipality in municipalities if municipality.boundary]
+    if not ids:
+        return []
+    return list(
+        Municipality.objects.filter(
+            pk__in=Neighbourhood.objects.filter(neighbour_id__in=ids).values("municipality")
+        )
+        .exclude(pk__in=ids)
+        .order_by("name")
+    )

@@ -1,0 +1,128 @@
+"""Formatting and navigation helpers for the public templates."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.urls import reverse
+from django.utils import numberformat
+from django.utils.html import strip_tags
+
+from cooperations.models import NOT_KNOWN
+
+register = template.Library()
+
+
+def _is_empty(value):
+    return value is None or value == "" or (isinstance(value, list | tuple) and not value)
+
+
+@register.filter
+def de_number(value, places=None):
+    """German number: 16300 -> "16.300", Decimal("12.50") -> "12,5"; places fixes the decimals."""
+    if _is_empty(value):
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if places in (None, ""):
+        # Drop trailing zeros, but never switch to exponent notation.
+        if number == number.to_integral():
+            number = number.quantize(Decimal(1))
+        else:
+            number = number.normalize()
+        places = max(0, -number.as_tuple().exponent)
+    return numberformat.format(
+        number, ",", decimal_pos=int(places), grouping=3, thousand_sep=".", force_grouping=True
+    )
+
+
+@register.filter
+def de_percent(value):
+    return f"{de_number(value)} %" if not _is_empty(value) else ""
+
+
+@register.filter
+def de_eur(value):
+    return f"{de_number(value)} EUR" if not _is_empty(value) else ""
+
+
+@register.filter
+def known(value, text=NOT_KNOWN):
+    """The value, or "nicht bekannt" when it is empty (0 is a value)."""
+    return text if _is_empty(value) else value
+
+
+@register.filter
+def has_text(html):
+    """True if rich text contains visible text (editors may leave "<p></p>")."""
+    return bool(html and strip_tags(str(html)).strip())
+
+
+@register.filter
+def partner_states(partners):
+    """Sorted names of the Länder of the register partners (uses the loaded rows)."""
+    return sorted({p.state.name for p in partners if p.state is not None})
+
+
+@register.simple_tag
+def not_known():
+    return NOT_KNOWN
+
+
+@register.simple_tag
+def elided_pages(page_obj, on_each_side=2, on_ends=1):
+    """Page numbers around the current page, with "…" for gaps."""
+    return list(
+        page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=on_each_side, on_ends=on_ends
+        )
+    )
+
+
+def _index_url(request):
+    from cooperations.models import CooperationIndexPage
+
+    index = CooperationIndexPage.objects.live().public().first()
+    return index.get_url(request) if index else None
+
+
+@register.simple_tag(takes_context=True)
+def main_navigation(context):
+    """The main menu as a list of dicts: label, url, current ("page", "true" or "")."""
+    request = context.get("request")
+    path = request.path if request else ""
+    items = [
+        ("Start", "/"),
+        ("Kooperationen", _index_url(request)),
+        ("Gemeinden", reverse("register:municipality_list")),
+        ("Kreise", reverse("register:county_list")),
+        ("Daten & Lizenzen", reverse("data_sources")),
+    ]
+    navigation = []
+    for label, url in items:
+        if not url:
+            continue
+        if path == url:
+            current = "page"
+        elif url != "/" and path.startswith(url):
+            current = "true"
+        else:
+            current = ""
+        navigation.append({"label": label, "url": url, "current": current})
+    return navigation
+
+
+@register.simple_tag(takes_context=True)
+def cooperation_index_url(context):
+    return _index_url(context.get("request"))
+
+
+@register.simple_tag
+def split_contacts(page, user):
+    """Contacts the viewer may see, and how many are hidden (no consent, not logged in)."""
+    contacts = list(page.contacts.all())
+    if user is not None and user.is_authenticated:
+        return {"visible": contacts, "hidden": 0}
+    visible = [contact for contact in contacts if contact.public_display]
+    return {"visible": visible, "hidden": len(contacts) - len(visible)}

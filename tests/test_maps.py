@@ -1,0 +1,173 @@
+"""The inline SVG maps: projection, path data and markup (no database needed)."""
+
+import math
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.template import Context, Template
+
+from register.templatetags.register_maps import (
+    Projection,
+    Shape,
+    boundary_map,
+    path_data,
+    render_map,
+    rings,
+)
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[7.0, 51.0], [8.0, 51.0], [8.0, 52.0], [7.0, 52.0], [7.0, 51.0]]],
+}
+# Two squares side by side, the eastern one with a hole.
+MULTI = {
+    "type": "MultiPolygon",
+    "coordinates": [
+        [[[8.0, 51.0], [9.0, 51.0], [9.0, 52.0], [8.0, 52.0], [8.0, 51.0]]],
+        [
+            [[9.0, 51.0], [10.0, 51.0], [10.0, 52.0], [9.0, 52.0], [9.0, 51.0]],
+            [[9.4, 51.4], [9.6, 51.4], [9.6, 51.6], [9.4, 51.6], [9.4, 51.4]],
+        ],
+    ],
+}
+
+
+def numbers(d):
+    return [int(n) for n in re.findall(r"-?\d+", d)]
+
+
+def test_rings_of_polygon_and_multipolygon():
+    assert len(rings(SQUARE)) == 1
+    assert len(rings(MULTI)) == 3
+    assert rings(None) == []
+    assert rings({"type": "Point", "coordinates": [7, 51]}) == []
+
+
+def test_projection_corrects_longitude_by_cosine_of_mean_latitude():
+    projection = Projection([SQUARE], size=800, padding=0)
+    # One degree of longitude at 51.5° N is cos(51.5°) ≈ 0.62 of a degree of latitude.
+    assert projection.height == 800
+    assert projection.width == round(800 * math.cos(math.radians(51.5)))
+    # North is up: the north-west corner is the origin, the south-east corner the far end.
+    assert projection(7.0, 52.0) == (0, 0)
+    assert projection(8.0, 51.0) == (projection.width, 800)
+
+
+def test_projection_fits_the_longer_side_and_keeps_padding():
+    wide = {"type": "Polygon", "coordinates": [[[6, 51], [9, 51], [9, 51.5], [6, 51]]]}
+    projection = Projection([wide], size=800, padding=4)
+    assert projection.width == 800
+    assert projection.height < projection.width
+    assert projection(6.0, 51.5) == (4, 4)
+
+
+def test_projection_without_points_fails():
+    with pytest.raises(ValueError):
+        Projection([None, {"type": "Polygon", "coordinates": []}])
+
+
+def test_path_data_is_closed_relative_and_integer():
+    projection = Projection([SQUARE], size=800, padding=0)
+    d = path_data(SQUARE, projection)
+    assert d.startswith("M0,800l")  # south-west corner first, as in the ring
+    assert d.endswith("z")
+    assert d.count("M") == 1
+    # The closing point is left to "z": start + 3 relative steps.
+    values = numbers(d)
+    assert len(values) == 2 + 3 * 2
+    steps = list(zip(values[2::2], values[3::2], strict=True))
+    assert steps[0] == (projection.width, 0)  # east along the southern edge
+    assert steps[1] == (0, -800)  # straight north
+
+
+def test_path_data_has_a_subpath_per_ring_including_holes():
+    projection = Projection([MULTI])
+    d = path_data(MULTI, projection)
+    assert d.count("M") == 3
+    assert d.count("z") == 3
+
+
+def test_path_data_drops_repeated_points_and_collapsed_rings():
+    tiny = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[7.0, 51.0], [8.0, 51.0], [8.0, 52.0], [7.0, 52.0], [7.0, 51.0]]],
+            # Smaller than one unit of the viewBox: collapses to a point, left out.
+            [[[7.5, 51.5], [7.50001, 51.5], [7.50001, 51.50001], [7.5, 51.5]]],
+        ],
+    }
+    projection = Projection([tiny], size=100, padding=0)
+    assert path_data(tiny, projection).count("M") == 1
+    dense = {"type": "Polygon", "coordinates": [[[7.0, 51.0], [7.000001, 51.0], [8.0, 51.0],
+                                                 [8.0, 52.0], [7.0, 51.0]]]}
+    assert len(numbers(path_data(dense, Projection([dense], size=100)))) == 2 + 2 * 2
+
+
+def test_render_map_markup():
+    svg = str(
+        render_map(
+            [
+                Shape(SQUARE, "Westheim", url="/gemeinden/05000001/"),
+                Shape(MULTI, "Osthausen & Co", highlighted=True),
+            ],
+            title="Karte: Testkreis",
+            map_id="Test Karte",
+        )
+    )
+    assert svg.startswith("<svg")
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="test-karte-title test-karte-desc"' in svg
+    assert '<title id="test-karte-title">Karte: Testkreis</title>' in svg
+    # The description is generated from the names, highlighted first.
+    assert (
+        '<desc id="test-karte-desc">Hervorgehoben: Osthausen &amp; Co. Umgebung: Westheim.</desc>'
+        in svg
+    )
+    # Context below highlight; links only where a url is given, kept out of the tab order.
+    assert svg.index('class="map-context"') < svg.index('class="map-highlight"')
+    assert '<a href="/gemeinden/05000001/" tabindex="-1"><path d="M' in svg
+    assert "<title>Westheim</title>" in svg
+    assert svg.count("<a ") == 1
+    # viewBox fitted to both shapes: three degrees of longitude (x cos 51.5°) by one of latitude.
+    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
+    assert (width, height) == (800, round(792 / (3 * math.cos(math.radians(51.5)))) + 8)
+    # Small output: no floating point coordinates, no scripts.
+    assert not re.search(r'd="[^"]*\.\d', svg)
+    assert "<script" not in svg
+
+
+def test_render_map_without_geometry_is_empty():
+    assert render_map([Shape(None, "Irgendwo")], title="Karte") == ""
+    assert render_map([], title="Karte") == ""
+
+
+def place(pk, name, geometry, ags="05000000"):
+    return SimpleNamespace(
+        pk=pk, name=name, boundary=geometry, get_absolute_url=lambda: f"/gemeinden/{ags}/"
+    )
+
+
+def test_boundary_map_tag_links_and_deduplicates():
+    home = place(1, "Mitte", SQUARE, "05000001")
+    neighbour = place(2, "Nachbar", MULTI, "05000002")
+    elsewhere = place(3, "Ohne Grenze", None)
+    svg = str(
+        boundary_map(home, [neighbour, home, elsewhere], title="Karte", link_highlighted=False)
+    )
+    assert svg.count("<path") == 2
+    assert '<a href="/gemeinden/05000002/" tabindex="-1">' in svg
+    assert "/gemeinden/05000001/" not in svg
+    assert "Ohne Grenze" not in svg
+
+
+def test_boundary_map_tag_in_a_template():
+    template = Template(
+        "{% load register_maps %}"
+        '{% boundary_map places title="Karte der Orte" map_id="orte" as svg %}'
+        "{% if svg %}<figure>{{ svg }}</figure>{% else %}keine Karte{% endif %}"
+    )
+    html = template.render(Context({"places": [place(1, "Mitte", SQUARE)]}))
+    assert html.startswith('<figure><svg xmlns="http://www.w3.org/2000/svg"')
+    assert "&lt;" not in html  # rendered as markup, not escaped
+    assert template.render(Context({"places": [place(1, "Leer", None)]})) == "keine Karte"
