@@ -30,7 +30,9 @@ class AdministrativeDistrict(models.Model):
 
     key = models.CharField("Schlüssel", max_length=3, unique=True)
     name = models.CharField("Name", max_length=100)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="districts")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="districts", verbose_name="Land"
+    )
 
     class Meta:
         ordering = ["key"]
@@ -62,13 +64,16 @@ class County(index.Indexed, models.Model):
     )
     display_name = models.CharField("Anzeigename", max_length=150, help_text="z. B. „Kreis Soest“")
     kind = models.CharField("Art", max_length=20, choices=Kind.choices)
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="counties")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="counties", verbose_name="Land"
+    )
     district = models.ForeignKey(
         AdministrativeDistrict,
         on_delete=models.PROTECT,
         related_name="counties",
         null=True,
         blank=True,
+        verbose_name="Regierungsbezirk",
     )
     population = models.PositiveIntegerField("Einwohner", default=0)
     population_date = models.DateField("Stichtag Einwohner", null=True, blank=True)
@@ -114,15 +119,20 @@ class Municipality(index.Indexed, models.Model):
     name_official = models.CharField("Amtlicher Name", max_length=200)
     kind = models.CharField("Art", max_length=25, choices=Kind.choices)
     gv_type = models.CharField("Textkennzeichen (GV100AD)", max_length=50)
-    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="municipalities")
+    county = models.ForeignKey(
+        County, on_delete=models.PROTECT, related_name="municipalities", verbose_name="Kreis"
+    )
     district = models.ForeignKey(
         AdministrativeDistrict,
         on_delete=models.PROTECT,
         related_name="municipalities",
         null=True,
         blank=True,
+        verbose_name="Regierungsbezirk",
     )
-    state = models.ForeignKey(State, on_delete=models.PROTECT, related_name="municipalities")
+    state = models.ForeignKey(
+        State, on_delete=models.PROTECT, related_name="municipalities", verbose_name="Land"
+    )
     population = models.PositiveIntegerField("Einwohner")
     population_date = models.DateField("Stichtag Einwohner")
     area_km2 = models.DecimalField("Fläche (km²)", max_digits=9, decimal_places=2)
