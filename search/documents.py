@@ -1,0 +1,114 @@
+"""The search document: built from a profile in exactly one place, ``build_document``.
+
+Every engine indexes these dicts; hits carry them back so result lists never have to load
+the pages again.
+"""
+
+from functools import lru_cache
+
+from django.db.models import Avg, Prefetch
+from django.utils.html import strip_tags
+
+from cooperations.models import CooperationPage, CooperationPartner
+
+from .facets import FACETS
+
+RICH_TEXT_FIELDS = [
+    "occasion",
+    "goal",
+    "implementation",
+    "results",
+    "success_factors",
+    "pitfalls",
+    "transferability",
+]
+
+
+def indexable_profiles():
+    """Live, public profiles with everything ``build_document`` reads, in few queries."""
+    partners = CooperationPartner.objects.select_related(
+        "municipality__county",
+        "municipality__district",
+        "municipality__state",
+        "county__district",
+        "county__state",
+    ).order_by("sort_order", "pk")
+    return (
+        CooperationPage.objects.live()
+        .public()
+        .select_related("legal_form__parent__parent", "cooperation_model")
+        .prefetch_related(
+            Prefetch("partners", queryset=partners),
+            "task_areas__parent__parent",
+            "motives",
+            "tags",
+            "facts",
+            "funding",
+        )
+        .order_by("pk")
+    )
+
+
+@lru_cache(maxsize=512)
+def county_centre(county_id):
+    """Mean centre of a Kreis's municipalities, used as a Kreis partner's location."""
+    from register.models import Municipality
+
+    centre = Municipality.objects.filter(county_id=county_id, latitude__isnull=False).aggregate(
+        lat=Avg("latitude"), lon=Avg("longitude")
+    )
+    if centre["lat"] is None:
+        return None
+    return (round(centre["lat"], 5), round(centre["lon"], 5))
+
+
+def partner_location(partner):
+    if partner.municipality_id and partner.municipality.latitude is not None:
+        return (partner.municipality.latitude, partner.municipality.longitude)
+    if partner.county_id:
+        return county_centre(partner.county_id)
+    return None
+
+
+def build_document(page):
+    """The search document of one profile. ``page`` should come from indexable_profiles()."""
+    partners = list(page.partners.all())
+    task_areas = list(page.task_areas.all())
+    body_parts = [page.summary]
+    body_parts += [strip_tags(getattr(page, name)) for name in RICH_TEXT_FIELDS]
+    body_parts += [fact.text for fact in page.facts.all()]
+    body_parts += [page.open_questions, page.legal_form_note, page.status_note]
+    locations = []
+    for partner in partners:
+        location = partner_location(partner)
+        if location and list(location) not in locations:
+            locations.append(list(location))
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": page.url,
+        "summary": page.summary,
+        "body": "\n".join(part for part in body_parts if part),
+        "partners": [partner.name for partner in partners],
+        # Names a user might type: terms, forms and models are searched as text too.
+        "keywords": [term.name for term in task_areas]
+        + [name for name in (_name(page.legal_form), _name(page.cooperation_model)) if name]
+        + [tag.name for tag in page.tags.all()],
+        "published_at": page.first_published_at.isoformat() if page.first_published_at else None,
+        "start_year": page.start_year,
+        "partner_count": len(partners),
+        "locations": locations,
+        "facets": {facet.key: facet.values_of(page, partners) for facet in FACETS},
+        "display": {
+            "task_areas": [term.name for term in task_areas],
+            "legal_form": _name(page.legal_form),
+            "cooperation_model": _name(page.cooperation_model),
+            "phase": page.get_phase_display() if page.phase else "",
+            "start_year": page.start_year,
+            "partners": [partner.name for partner in partners][:8],
+        },
+    }
+
+
+def _name(term):
+    return term.name if term is not None else ""
