@@ -137,7 +137,8 @@ def _start_year(page, partners):
 
 def _term_labels(model, hierarchical):
     def labels_for(values):
-        terms = {term.slug: term for term in model.objects.select_related("parent")}
+        queryset = model.objects.select_related("parent") if hierarchical else model.objects.all()
+        terms = {term.slug: term for term in queryset}
         result = {}
         for slug in values:
             term = terms.get(slug)

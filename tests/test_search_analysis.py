@@ -1,0 +1,128 @@
+"""The German analysis chain shared by every search engine."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search import analysis
+from search.analysis import (
+    allowed_edits,
+    clean_text,
+    edit_distance,
+    elasticsearch_analysis,
+    index_terms,
+    normalise,
+    query_clauses,
+    stem,
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Münster", "Muenster"), ("Ämter", "Aemter"), ("Straße", "Strasse"), ("Behörde", "Behoerde")],
+)
+def test_umlaut_spellings_normalise_alike(a, b):
+    assert normalise(a) == normalise(b)
+
+
+def test_ue_after_a_vowel_or_q_is_kept():
+    assert normalise("Quelle") == "quelle"
+    assert normalise("blaue") == "blaue"
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural"),
+    [
+        ("Standesamt", "Standesämter"),
+        ("Gemeinde", "Gemeinden"),
+        ("Zweckverband", "Zweckverbände"),
+        ("Kooperation", "Kooperationen"),
+        ("Kreis", "Kreise"),
+    ],
+)
+def test_singular_and_plural_share_a_stem(singular, plural):
+    assert stem(normalise(singular)) == stem(normalise(plural))
+
+
+def test_compounds_are_indexed_under_their_parts():
+    assert {"standesamt", "verbund"} <= set(index_terms("Standesamtverbund"))
+    terms = set(index_terms("Lebensmittelüberwachungsamt"))
+    assert {"lebensmittel", "uberwachung", "amt"} <= terms
+    assert "prufung" in index_terms("Rechnungsprüfungsamt")
+
+
+def test_stop_words_are_not_indexed():
+    assert index_terms("der Kreis und die Gemeinde") == ["kreis", "gemeind"]
+
+
+def test_query_is_not_decompounded_so_it_stays_precise():
+    (clause,) = query_clauses("Standesamtverbund")
+    assert clause.alternatives == (("standesamtverbund",),)
+
+
+def test_multi_word_synonym_becomes_one_clause():
+    clauses = query_clauses("interkommunale Zusammenarbeit Standesamt")
+    assert len(clauses) == 2
+    assert ("ikz",) in clauses[0].alternatives
+    assert ("interkommunal", "zusammenarbeit") in clauses[0].alternatives
+    assert clauses[0].words == ("interkommunale", "zusammenarbeit")
+
+
+def test_synonym_phrases_drop_stop_words_so_they_can_match():
+    (clause,) = query_clauses("Veterinäramt")
+    assert ("veterinar", "lebensmitteluberwachung") in clause.alternatives
+
+
+def test_only_stop_words_still_searches_something():
+    assert [clause.words for clause in query_clauses("und")] == [("und",)]
+
+
+def test_edit_distance_counts_a_transposition_as_one_edit():
+    assert edit_distance("standesamt", "standesammt") == 1
+    assert edit_distance("beihilfe", "biehilfe") == 1
+    assert edit_distance("kasse", "personal") == 3  # stops past the limit
+
+
+@pytest.mark.parametrize(("term", "edits"), [("it", 0), ("kasse", 1), ("standesamt", 2)])
+def test_fuzziness_auto(term, edits):
+    assert allowed_edits(term) == edits
+
+
+def test_clean_text_removes_control_characters_and_folds_compatibility_forms():
+    assert clean_text("Stan\x00des\u200bamt") == "Stan des amt"
+    assert clean_text("ﬁnanzen") == "finanzen"
+
+
+def test_elasticsearch_settings_use_the_same_word_lists():
+    settings_ = elasticsearch_analysis()
+    decompound = settings_["filter"]["atlas_decompound"]
+    assert decompound["type"] == "dictionary_decompounder"
+    assert set(decompound["word_list"]) == analysis.compound_parts()
+    assert (
+        "ikz, interkommunale zusammenarbeit, interkommunale kooperation"
+        in (settings_["filter"]["atlas_synonyms"]["synonyms"])
+    )
+    assert settings_["filter"]["atlas_stemmer"] == {"type": "stemmer", "language": "light_german"}
+    index_chain = settings_["analyzer"]["atlas_german"]["filter"]
+    search_chain = settings_["analyzer"]["atlas_german_search"]["filter"]
+    assert "atlas_decompound" in index_chain and "atlas_synonyms" not in index_chain
+    assert "atlas_synonyms" in search_chain and "atlas_decompound" not in search_chain
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzäöüß", min_size=1, max_size=25))
+def test_a_word_in_a_document_is_found_by_searching_for_it(word):
+    if normalise(word) in analysis.stopwords():
+        return
+    clauses = query_clauses(word)
+    assert len(clauses) == 1
+    indexed = set(index_terms(word))
+    assert any(len(alt) == 1 and alt[0] in indexed for alt in clauses[0].alternatives)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_analysis_never_fails_on_any_text(text):
+    cleaned = clean_text(text)
+    index_terms(cleaned)
+    query_clauses(cleaned)
