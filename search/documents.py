@@ -26,13 +26,18 @@ RICH_TEXT_FIELDS = [
 
 def indexable_profiles():
     """Live, public profiles with everything ``build_document`` reads, in few queries."""
-    partners = CooperationPartner.objects.select_related(
-        "municipality__county",
-        "municipality__district",
-        "municipality__state",
-        "county__district",
-        "county__state",
-    ).order_by("sort_order", "pk")
+    partners = (
+        CooperationPartner.objects.select_related(
+            "municipality__county",
+            "municipality__district",
+            "municipality__state",
+            "county__district",
+            "county__state",
+        )
+        # The boundary GeoJSON is large and not needed here: decoding it dominated reindexing.
+        .defer("municipality__boundary")
+        .order_by("sort_order", "pk")
+    )
     return (
         CooperationPage.objects.live()
         .public()
@@ -111,4 +116,5 @@ def build_document(page):
 
 
 def _name(term):
-    return term.name if term is not None else ""
+    """A term with its ancestors ("Öffentlich-rechtliche Vereinbarung › delegierend")."""
+    return str(term) if term is not None else ""

@@ -1,6 +1,17 @@
-"""The one entry point for searching: picks the engine and falls back when it fails."""
+"""The one entry point for searching: picks the engine and falls back when it fails.
+
+When Elasticsearch is configured but down or slow, the search still answers: the client
+gives up after ELASTICSEARCH_TIMEOUT seconds (no retries), the embedded engine answers,
+and the page says so. A circuit breaker then sends the next searches straight to the
+embedded engine for ELASTICSEARCH_BREAKER_SECONDS, so a dead server costs one timeout,
+not one per request; the first search after that tries Elasticsearch again.
+"""
 
 import logging
+import threading
+import time
+
+from django.conf import settings
 
 from .engines import embedded_engine, primary_engine
 
@@ -12,17 +23,61 @@ FALLBACK_NOTICE = (
 )
 
 
+class CircuitBreaker:
+    """Open (skip the engine) for ``cooldown`` seconds after a failure."""
+
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self._open_until = {}
+        self._lock = threading.Lock()
+
+    def is_open(self, name):
+        with self._lock:
+            return self.clock() < self._open_until.get(name, float("-inf"))
+
+    def trip(self, name, cooldown):
+        with self._lock:
+            self._open_until[name] = self.clock() + cooldown
+
+    def reset(self, name=None):
+        with self._lock:
+            if name is None:
+                self._open_until.clear()
+            else:
+                self._open_until.pop(name, None)
+
+
+breaker = CircuitBreaker()
+
+
+def _fallback(query):
+    results = embedded_engine().search(query)
+    if FALLBACK_NOTICE not in results.notices:
+        results.notices.append(FALLBACK_NOTICE)
+    return results
+
+
 def search(query):
     """Search with the configured engine; on any engine failure use the embedded one."""
-    engine = primary_engine()
+    try:
+        engine = primary_engine()
+    except Exception:  # e.g. a malformed ELASTICSEARCH_URL: a setup error, not the user's
+        logger.exception("Search engine could not be set up; the embedded engine answers")
+        return _fallback(query)
     if engine.name == embedded_engine().name:
         return engine.search(query)
+    if breaker.is_open(engine.name):
+        return _fallback(query)
     try:
-        return engine.search(query)
+        results = engine.search(query)
     except Exception:  # the user never sees an engine error
-        logger.exception(
-            "Search engine %s failed; falling back to the embedded engine", engine.name
+        cooldown = settings.ELASTICSEARCH_BREAKER_SECONDS
+        logger.warning(
+            "Search engine %s failed; the embedded engine answers for the next %g s",
+            engine.name,
+            cooldown,
+            exc_info=True,
         )
-        results = embedded_engine().search(query)
-        results.notices.append(FALLBACK_NOTICE)
-        return results
+        breaker.trip(engine.name, cooldown)
+        return _fallback(query)
+    return results

@@ -14,6 +14,7 @@ urlpatterns = [
     path("dokumente/", include(wagtaildocs_urls)),
     path("daten/", views.data_sources, name="data_sources"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    path("", include("search.urls")),
     path("", include("register.urls")),
 ]
 

@@ -145,6 +145,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Search engine: the embedded engine on the site's own database unless
 # ELASTICSEARCH_URL points to an Elasticsearch server.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# Seconds a search may take before the embedded engine answers instead (no retries).
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+# After a failed search, Elasticsearch is skipped for this many seconds (circuit breaker).
+ELASTICSEARCH_BREAKER_SECONDS = float(os.environ.get("ELASTICSEARCH_BREAKER_SECONDS", "30"))
+# Index names start with this, so several sites (or test runs) can share one cluster.
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "kooperationsatlas")
 
 WAGTAIL_SITE_NAME = "Kooperationsatlas"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -15,3 +15,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Page tests search the embedded engine; the Elasticsearch tests read ELASTICSEARCH_URL
+# from the environment themselves and use their own index prefix, so a real server's
+# production alias is never touched by the suite.
+ELASTICSEARCH_URL = ""
+ELASTICSEARCH_INDEX_PREFIX = "test-kooperationsatlas"

@@ -95,6 +95,7 @@ def main_navigation(context):
     items = [
         ("Start", "/"),
         ("Kooperationen", _index_url(request)),
+        ("Suche", reverse("search:page")),
         ("Gemeinden", reverse("register:municipality_list")),
         ("Kreise", reverse("register:county_list")),
         ("Daten & Lizenzen", reverse("data_sources")),

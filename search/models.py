@@ -1,0 +1,77 @@
+"""Storage of the embedded search engine (see search/engines/embedded.py, docs/search.md).
+
+``IndexedDocument`` holds one search document per profile with its analysed text. The
+full-text structures live beside it and are created per database by migration 0002:
+SQLite an FTS5 table (+ fts5vocab), PostgreSQL a generated tsvector column with a GIN
+index and a vocabulary table with a trigram index. ``IndexVersion`` tells every process
+when its in-memory facet index is out of date.
+"""
+
+import uuid
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+
+class IndexedDocument(models.Model):
+    """A profile as the embedded engine indexed it: ``documents.build_document`` plus
+    what searching needs without parsing the whole document."""
+
+    # Not a foreign key: the index must be able to outlive (and then drop) a page.
+    page_id = models.IntegerField("Seiten-ID", primary_key=True)
+    document = models.JSONField("Suchdokument")
+    # Analysed index terms (analysis chain), space-separated: the full-text input.
+    title_terms = models.TextField(blank=True)
+    extra_terms = models.TextField(blank=True)  # partners and keywords
+    body_terms = models.TextField(blank=True)
+    title_key = models.TextField(blank=True)  # sort key for "name"
+    published_at = models.DateTimeField(null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    partner_count = models.PositiveIntegerField(default=0)
+    # {"facets": {key: [values]}, "locations": [[lat, lon], ...]}: what the facet index reads.
+    filter_data = models.JSONField(default=dict)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "atlas_search_document"
+        verbose_name = "Indexiertes Suchdokument"
+        verbose_name_plural = "Indexierte Suchdokumente"
+
+    def __str__(self):
+        return self.document.get("title", str(self.page_id))
+
+
+class IndexVersion(models.Model):
+    """A single row, changed with every change to the index (in the same transaction).
+
+    ``stamp`` is random rather than a counter: a rolled-back transaction could otherwise
+    reuse a number a process has already cached.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.PositiveBigIntegerField(default=0)
+    stamp = models.CharField(max_length=32, default="")
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "atlas_search_version"
+        verbose_name = "Indexversion"
+        verbose_name_plural = "Indexversion"
+
+    def __str__(self):
+        return f"Suchindex Version {self.version}"
+
+    @classmethod
+    def bump(cls):
+        stamp = uuid.uuid4().hex
+        updated = cls.objects.filter(pk=1).update(
+            version=F("version") + 1, stamp=stamp, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.create(pk=1, version=1, stamp=stamp)
+        return stamp
+
+    @classmethod
+    def current_stamp(cls):
+        return cls.objects.filter(pk=1).values_list("stamp", flat=True).first() or ""

@@ -1,0 +1,477 @@
+"""The search page (/suche/) and the JSON endpoint (/api/v1/suche/).
+
+Both read the request only through ``SearchForm`` and search only through
+``service.search``. A page number beyond the last page shows the last page, with a notice
+(the URL keeps the requested number; the pagination marks the page actually shown).
+"""
+
+import logging
+import re
+from dataclasses import dataclass, field, replace
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_safe
+
+from .contract import MAX_RADIUS_KM, SORTS
+from .facets import FACETS, FACETS_BY_KEY
+from .forms import (
+    DEFAULT_RADIUS_KM,
+    PAGE,
+    PLACE,
+    RADIUS,
+    TEXT,
+    YEAR_FROM,
+    YEAR_TO,
+    SearchForm,
+    format_number,
+    query_string,
+    tidy,
+)
+from .openapi import openapi_document
+from .service import search
+
+logger = logging.getLogger(__name__)
+
+RESULTS_ANCHOR = "#treffer"
+RANGE_FACET = "startjahr"  # its fieldset also holds the year range inputs
+FACET_VISIBLE = 8  # values of a flat facet shown before "weitere anzeigen"
+MAX_RELAXATIONS = 8
+API_MAX_AGE = 60
+UNAVAILABLE = (
+    "Die Suche ist gerade nicht verfügbar. Bitte versuchen Sie es in einigen Minuten erneut."
+)
+# Fields with an input on the page; their errors are shown next to the input.
+PAGE_FIELDS = (TEXT, YEAR_FROM, YEAR_TO, PLACE, RADIUS)
+
+_MARK_RE = re.compile(r"(</?mark>)")
+
+
+class SearchUnavailable(Exception):
+    pass
+
+
+def run_search(query):
+    """service.search, plus: a page beyond the last one shows the last one."""
+    try:
+        results = search(query)
+        if query.page > 1 and query.page > results.num_pages:
+            if results.total:
+                last = results.num_pages
+                results = search(replace(query, page=last))
+                results.notices.insert(
+                    0,
+                    f"Seite {query.page} gibt es nicht; angezeigt wird die letzte Seite ({last}).",
+                )
+            else:
+                results.query = replace(query, page=1)
+    except Exception as error:  # the user never sees an engine error
+        logger.exception("Search failed for %r", query)
+        raise SearchUnavailable from error
+    return results
+
+
+def safe_highlight(html):
+    """Engine highlights are escaped text with <mark>; keep those tags, defuse any other."""
+    parts = _MARK_RE.split(html or "")
+    return mark_safe(
+        "".join(
+            part
+            if part in ("<mark>", "</mark>")
+            else part.replace("<", "&lt;").replace(">", "&gt;")
+            for part in parts
+        )
+    )
+
+
+def hit_data(hit, request=None):
+    document = hit.document or {}
+    display = document.get("display") or {}
+    return {
+        "id": hit.page_id,
+        "title": hit.title,
+        "url": request.build_absolute_uri(hit.url) if request is not None else hit.url,
+        "summary": hit.summary,
+        "highlight": safe_highlight(hit.highlight),
+        "task_areas": list(display.get("task_areas") or []),
+        "legal_form": display.get("legal_form") or None,
+        "cooperation_model": display.get("cooperation_model") or None,
+        "phase": display.get("phase") or None,
+        "start_year": display.get("start_year") or document.get("start_year"),
+        "partners": list(display.get("partners") or []),
+        "partner_count": document.get("partner_count"),
+        "distance_km": round(hit.distance_km, 1) if hit.distance_km is not None else None,
+    }
+
+
+def _with_more_partners(data):
+    data["more_partners"] = max(0, (data["partner_count"] or 0) - len(data["partners"]))
+    return data
+
+
+def page_url(query, place, anchor=RESULTS_ANCHOR):
+    return reverse("search:page") + query_string(query, place) + anchor
+
+
+# --- selected filters ------------------------------------------------------------------
+
+
+@dataclass
+class Selection:
+    """One selected filter: its label and the query without it."""
+
+    kind: str
+    label: str
+    without: object  # SearchQuery
+    url: str = ""
+    count: int | None = None
+
+
+def _without_value(filters, key, value):
+    remaining = {k: v for k, v in filters.items() if k != key}
+    kept = tuple(item for item in filters.get(key, ()) if item != value)
+    if kept:
+        remaining[key] = kept
+    return remaining
+
+
+def selections(query, labels, place):
+    base = replace(query, page=1)
+    items = []
+    for facet in FACETS:
+        for value in query.selected(facet.key):
+            label = labels.get(facet.key, {}).get(value, value)
+            without = replace(base, filters=_without_value(query.filters, facet.key, value))
+            items.append(Selection("facet", f"{facet.label}: {label}", without))
+    if query.start_year_min is not None:
+        items.append(
+            Selection(
+                "year", f"Startjahr ab {query.start_year_min}", replace(base, start_year_min=None)
+            )
+        )
+    if query.start_year_max is not None:
+        items.append(
+            Selection(
+                "year", f"Startjahr bis {query.start_year_max}", replace(base, start_year_max=None)
+            )
+        )
+    if query.geo is not None:
+        radius = format_number(query.geo.radius_km).replace(".", ",")
+        items.append(
+            Selection("geo", f"Umkreis: {radius} km um {query.geo.name}", replace(base, geo=None))
+        )
+    for item in items:
+        item.url = page_url(item.without, place)
+    return items
+
+
+def relaxations(query, items, place):
+    """For an empty result: how many profiles each single removal would find."""
+    options = list(items)
+    if query.text:
+        options.insert(
+            0, Selection("text", f"Suchbegriff „{query.text}“", replace(query, text="", page=1))
+        )
+        options[0].url = page_url(options[0].without, place)
+    for item in options[:MAX_RELAXATIONS]:
+        item.count = search(replace(item.without, page=1, page_size=1)).total
+    return [item for item in options[:MAX_RELAXATIONS] if item.count]
+
+
+# --- facets for the template -----------------------------------------------------------
+
+
+@dataclass
+class Option:
+    key: str
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+    depth: int
+    id: str
+    children: list = field(default_factory=list)
+
+    @property
+    def open(self):
+        return any(child.selected or child.open for child in self.children)
+
+
+def facet_groups(facet_results):
+    """FacetResults → dicts for templates/search/facet.html (trees for hierarchical ones)."""
+    groups = []
+    for result in facet_results:
+        options = [
+            Option(
+                result.key,
+                value.value,
+                value.label,
+                value.count,
+                value.selected,
+                value.depth,
+                f"f-{result.key}-{index}",
+            )
+            for index, value in enumerate(result.values)
+        ]
+        if not options and result.key != RANGE_FACET:
+            continue
+        parents = {value.value: value.parent for value in result.values}
+        if result.hierarchical:
+            by_value = {option.value: option for option in options}
+            roots = []
+            for option in options:
+                parent = by_value.get(parents.get(option.value))
+                (parent.children if parent else roots).append(option)
+            visible, more = roots, []
+        else:
+            visible, more = options[:FACET_VISIBLE], options[FACET_VISIBLE:]
+            if len(more) == 1:  # "1 weiterer" is not worth a toggle
+                visible, more = options, []
+        groups.append(
+            {
+                "key": result.key,
+                "label": result.label,
+                "hierarchical": result.hierarchical,
+                "options": visible,
+                "more": more,
+                "more_open": any(option.selected for option in more),
+                "selected_count": sum(option.selected for option in options),
+            }
+        )
+    return groups
+
+
+def selected_only_groups(filter_labels):
+    """The chosen filter values without counts (for the page re-rendered on errors)."""
+    groups = []
+    for facet in FACETS:
+        labels = filter_labels.get(facet.key) or {}
+        options = [
+            Option(facet.key, value, label, None, True, 0, f"f-{facet.key}-{index}")
+            for index, (value, label) in enumerate(labels.items())
+        ]
+        if options or facet.key == RANGE_FACET:
+            groups.append(
+                {
+                    "key": facet.key,
+                    "label": facet.label,
+                    "hierarchical": False,
+                    "options": options,
+                    "more": [],
+                    "more_open": False,
+                    "selected_count": len(options),
+                }
+            )
+    return groups
+
+
+# --- pagination ------------------------------------------------------------------------
+
+
+def page_links(query, num_pages, place, on_each_side=2):
+    """[(number or None for a gap, url)] around the current page."""
+    current = query.page
+    wanted = {1, num_pages} | set(range(current - on_each_side, current + on_each_side + 1))
+    numbers = sorted(n for n in wanted if 1 <= n <= num_pages)
+    links, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append((None, ""))
+        links.append((number, page_url(replace(query, page=number), place)))
+        previous = number
+    return links
+
+
+# --- views -----------------------------------------------------------------------------
+
+
+def _error_messages(form):
+    """[(field id or "", label, message)] for the error summary."""
+    items = []
+    for name, messages in form.errors.items():
+        target = f"id_{name}" if name in PAGE_FIELDS else ""
+        label = form.fields[name].label if name in form.fields else ""
+        items += [(target, label, message) for message in messages]
+    return items
+
+
+def _typed_values(form):
+    """What was typed into the page's inputs, without control characters."""
+    return {name: tidy(str(form[name].value() or "")) for name in PAGE_FIELDS}
+
+
+@require_safe
+def search_page(request):
+    form = SearchForm(request.GET)
+    context = {
+        "form": form,
+        "values": _typed_values(form),
+        "sorts": SORTS,
+        "notices": form.notices,
+        "max_radius": MAX_RADIUS_KM,
+        "default_radius": DEFAULT_RADIUS_KM,
+    }
+    if not form.is_valid():
+        params = request.GET.copy()
+        params.pop(PAGE, None)
+        candidates = []
+        for candidate in form.place_candidates:
+            params[PLACE] = candidate.ags
+            candidates.append(
+                (candidate, reverse("search:page") + "?" + params.urlencode() + RESULTS_ANCHOR)
+            )
+        context.update(
+            invalid=True,
+            error_items=_error_messages(form),
+            facet_groups=selected_only_groups(form.filter_labels),
+            place_candidates=candidates,
+            current_sort=form.cleaned_data.get("sortierung") or "relevanz",
+            has_text=bool(form.cleaned_data.get(TEXT) or form[TEXT].value()),
+        )
+        return render(request, "search/search.html", context, status=400)
+
+    query = form.search_query
+    place = form.place_input
+    try:
+        results = run_search(query)
+        shown = results.query
+        items = selections(shown, form.filter_labels, place)
+        relaxed = relaxations(shown, items, place) if results.total == 0 else []
+    except Exception as error:
+        if not isinstance(error, SearchUnavailable):
+            logger.exception("Search failed for %r", query)
+        context.update(unavailable=UNAVAILABLE, current_sort=query.sort)
+        return render(request, "search/search.html", context, status=503)
+
+    no_filters = replace(shown, filters={}, start_year_min=None, start_year_max=None, geo=None)
+    context.update(
+        query=shown,
+        results=results,
+        notices=form.notices + results.notices,
+        hits=[_with_more_partners(hit_data(hit)) for hit in results.hits],
+        facet_groups=facet_groups(results.facets),
+        selections=items,
+        relaxations=relaxed,
+        clear_filters_url=page_url(replace(no_filters, page=1), place),
+        suggestion_url=(
+            page_url(replace(shown, text=results.suggestion, page=1), place)
+            if results.suggestion
+            else ""
+        ),
+        pages=page_links(shown, results.num_pages, place) if results.num_pages > 1 else [],
+        previous_url=(
+            page_url(replace(shown, page=shown.page - 1), place) if shown.page > 1 else ""
+        ),
+        next_url=(
+            page_url(replace(shown, page=shown.page + 1), place)
+            if shown.page < results.num_pages
+            else ""
+        ),
+        current_sort=shown.sort,
+        has_text=bool(shown.text),
+        first_number=shown.offset + 1,
+        last_number=shown.offset + len(results.hits),
+    )
+    return render(request, "search/search.html", context)
+
+
+def _json(data, status=200, max_age=API_MAX_AGE):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    if max_age:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+def _query_data(query):
+    geo = None
+    if query.geo is not None:
+        geo = {
+            "ags": query.geo.ags,
+            "name": query.geo.name,
+            "latitude": query.geo.latitude,
+            "longitude": query.geo.longitude,
+            "radius_km": query.geo.radius_km,
+        }
+    return {
+        "text": query.text,
+        "filters": {key: list(values) for key, values in query.filters.items()},
+        "start_year_min": query.start_year_min,
+        "start_year_max": query.start_year_max,
+        "geo": geo,
+        "sort": query.sort,
+        "effective_sort": query.effective_sort,
+        "page": query.page,
+        "page_size": query.page_size,
+    }
+
+
+def _facet_data(facet):
+    return {
+        "key": facet.key,
+        "label": facet.label,
+        "hierarchical": facet.hierarchical,
+        "values": [
+            {
+                "value": value.value,
+                "label": value.label,
+                "count": value.count,
+                "selected": value.selected,
+                "depth": value.depth,
+                "parent": value.parent,
+            }
+            for value in facet.values
+        ],
+    }
+
+
+@require_safe
+def search_api(request):
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        body = {"errors": form.error_dict(), "notices": form.notices}
+        if form.place_candidates:
+            body["candidates"] = {PLACE: [c.as_dict() for c in form.place_candidates]}
+        return _json(body, status=400)
+    query = form.search_query
+    place = form.place_input
+    try:
+        results = run_search(query)
+    except SearchUnavailable:
+        return _json({"errors": {"__all__": [UNAVAILABLE]}}, status=503, max_age=0)
+    shown = results.query
+    api = reverse("search:api")
+
+    def api_url(page):
+        return request.build_absolute_uri(api + query_string(replace(shown, page=page), place))
+
+    return _json(
+        {
+            "query": _query_data(shown),
+            "total": results.total,
+            "page": shown.page,
+            "num_pages": results.num_pages,
+            "hits": [hit_data(hit, request) for hit in results.hits],
+            "facets": [
+                _facet_data(facet) for facet in results.facets if facet.key in FACETS_BY_KEY
+            ],
+            "suggestion": results.suggestion or None,
+            "notices": form.notices + results.notices,
+            "engine": results.engine,
+            "links": {
+                "self": api_url(shown.page),
+                "html": request.build_absolute_uri(page_url(shown, place, anchor="")),
+                "next": api_url(shown.page + 1) if shown.page < results.num_pages else None,
+                "prev": api_url(shown.page - 1) if shown.page > 1 else None,
+            },
+        }
+    )
+
+
+@require_safe
+def openapi(request):
+    return _json(openapi_document(), max_age=3600)
