@@ -98,7 +98,7 @@ def build_document(page):
         # Names a user might type: terms, forms and models are searched as text too.
         "keywords": [term.name for term in task_areas]
         + [name for name in (_name(page.legal_form), _name(page.cooperation_model)) if name]
-        + [tag.name for tag in page.tags.all()],
+        + sorted(tag.name for tag in page.tags.all()),
         "published_at": page.first_published_at.isoformat() if page.first_published_at else None,
         "start_year": page.start_year,
         "partner_count": len(partners),
