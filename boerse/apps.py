@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BoerseConfig(AppConfig):
+    name = "boerse"
+    verbose_name = "Kooperationsbörse"

@@ -1,0 +1,157 @@
+"""Kooperationsbörse: offers ("wir bieten …") and requests ("wir suchen Partner für …")."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class EntryKind(models.TextChoices):
+    OFFER = "angebot", "Angebot (wir bieten)"
+    REQUEST = "gesuch", "Gesuch (wir suchen Partner)"
+
+
+class EntryStatus(models.TextChoices):
+    DRAFT = "entwurf", "Entwurf"
+    SUBMITTED = "eingereicht", "Zur Freigabe eingereicht"
+    APPROVED = "freigegeben", "Freigegeben"
+    REJECTED = "abgelehnt", "Abgelehnt"
+    WITHDRAWN = "zurueckgezogen", "Zurückgezogen"
+
+
+class BoerseEntryQuerySet(models.QuerySet):
+    def public(self):
+        """Approved and not yet expired: the only entries anyone but owner and moderators sees."""
+        return self.filter(status=EntryStatus.APPROVED, expires_on__gte=timezone.localdate())
+
+    def expired(self):
+        return self.filter(status=EntryStatus.APPROVED, expires_on__lt=timezone.localdate())
+
+
+class BoerseEntry(models.Model):
+    kind = models.CharField("Art", max_length=10, choices=EntryKind.choices)
+    title = models.CharField("Titel", max_length=200)
+    description = models.TextField("Beschreibung", max_length=5000)
+    task_areas = models.ManyToManyField(
+        "cooperations.TaskArea", related_name="boerse_entries", verbose_name="Aufgabenbereiche"
+    )
+    # The body that posts: exactly one municipality or Kreis.
+    municipality = models.ForeignKey(
+        "register.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="boerse_entries",
+        verbose_name="Gemeinde",
+    )
+    county = models.ForeignKey(
+        "register.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="boerse_entries",
+        verbose_name="Kreis",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="boerse_entries",
+        verbose_name="Angelegt von",
+    )
+    # Where partners are sought or the service is offered: a radius around the poster
+    # and/or a list of Kreise.
+    region_radius_km = models.PositiveSmallIntegerField("Umkreis (km)", null=True, blank=True)
+    region_counties = models.ManyToManyField(
+        "register.County", blank=True, related_name="+", verbose_name="Kreise"
+    )
+    expires_on = models.DateField("Gültig bis")
+    status = models.CharField(
+        "Status", max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Moderiert von",
+    )
+    moderated_at = models.DateTimeField("Moderiert am", null=True, blank=True)
+    moderation_note = models.TextField("Hinweis der Moderation", blank=True)
+    published_at = models.DateTimeField("Erstmals freigegeben am", null=True, blank=True)
+    reminder_sent_at = models.DateTimeField("Erinnerung gesendet am", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = BoerseEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name = "Börsen-Eintrag"
+        verbose_name_plural = "Börsen-Einträge"
+        permissions = [("moderate_boerseentry", "Kann Börsen-Einträge moderieren")]
+        constraints = [
+            models.CheckConstraint(
+                name="boerse_entry_for_exactly_one_body",
+                condition=Q(municipality__isnull=False, county__isnull=True)
+                | Q(municipality__isnull=True, county__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("boerse:detail", args=[self.pk])
+
+    @property
+    def body(self):
+        return self.municipality or self.county
+
+    @property
+    def is_public(self):
+        return self.status == EntryStatus.APPROVED and self.expires_on >= timezone.localdate()
+
+    @property
+    def is_expired(self):
+        return self.status == EntryStatus.APPROVED and self.expires_on < timezone.localdate()
+
+
+class InterestMessage(models.Model):
+    """An expression of interest, delivered to the poster by the platform (no address shown)."""
+
+    entry = models.ForeignKey(
+        BoerseEntry, on_delete=models.CASCADE, related_name="interest_messages"
+    )
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField("Nachricht", max_length=3000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Interessenbekundung"
+        verbose_name_plural = "Interessenbekundungen"
+
+    def __str__(self):
+        return f"Interesse an {self.entry}"
+
+
+class EntryMatch(models.Model):
+    """An offer and a request that fit each other; both owners are told once."""
+
+    offer = models.ForeignKey(BoerseEntry, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(BoerseEntry, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Passende Einträge"
+        verbose_name_plural = "Passende Einträge"
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "request"], name="unique_entry_match")
+        ]
+
+    def __str__(self):
+        return f"{self.offer} ↔ {self.request}"
