@@ -16,6 +16,10 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include("search.urls")),
     path("", include("register.urls")),
+    path("", include("matchmaking.urls")),
+    path("", include("boerse.urls")),
+    path("", include("accounts.urls")),
+    path("", include("alerts.urls")),
 ]
 
 if settings.DEBUG:
