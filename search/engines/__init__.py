@@ -1,9 +1,12 @@
 """Engine registry. The embedded engine always exists (and is always kept up to date, so
 it can take over); Elasticsearch joins when ELASTICSEARCH_URL is set."""
 
+import logging
 from functools import lru_cache
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +30,15 @@ def primary_engine():
 
 
 def index_engines():
-    """Every engine that must follow content changes."""
+    """Every engine that must follow content changes.
+
+    An Elasticsearch engine that cannot even be set up (e.g. a malformed URL) is skipped
+    with a log entry: publishing must never fail because of the external engine.
+    """
     engines = [embedded_engine()]
     if settings.ELASTICSEARCH_URL:
-        engines.append(elasticsearch_engine(settings.ELASTICSEARCH_URL))
+        try:
+            engines.append(elasticsearch_engine(settings.ELASTICSEARCH_URL))
+        except Exception:
+            logger.exception("Elasticsearch is not usable; only the embedded index is updated")
     return engines
