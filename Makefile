@@ -39,5 +39,12 @@ test-postgres: $(STAMP)
 
 test: lint test-sqlite test-postgres
 
+# Speed figures (scripts, not tests); their latest results are in docs/benchmarks.md.
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/register_import.py
+	$(BIN)/python benchmarks/search.py
+	$(BIN)/python benchmarks/matchmaking.py
+	$(BIN)/python manage.py evaluate_matchmaking
+
 clean:
 	rm -rf var $(VENV)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class AlertsConfig(AppConfig):
     name = "alerts"
     verbose_name = "Benachrichtigungen"
+
+    def ready(self):
+        from . import notify
+
+        notify.register()

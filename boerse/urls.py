@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "boerse"
 
-urlpatterns = []
+urlpatterns = [
+    path("boerse/", views.entry_list, name="list"),
+    path("boerse/neu/", views.entry_create, name="create"),
+    path("boerse/moderation/", views.moderation_queue, name="moderation"),
+    path("boerse/moderation/<int:pk>/", views.moderation_entry, name="moderate"),
+    path("boerse/<int:pk>/", views.entry_detail, name="detail"),
+    path("boerse/<int:pk>/bearbeiten/", views.entry_edit, name="edit"),
+    path("boerse/<int:pk>/einreichen/", views.entry_submit, name="submit"),
+    path("boerse/<int:pk>/zurueckziehen/", views.entry_withdraw, name="withdraw"),
+    path("boerse/<int:pk>/verlaengern/", views.entry_renew, name="renew"),
+    path("boerse/<int:pk>/interesse/", views.entry_interest, name="interest"),
+]

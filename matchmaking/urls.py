@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "matchmaking"
 
-urlpatterns = []
+urlpatterns = [
+    path("partnersuche/", views.partner_page, name="page"),
+    path("api/v1/partnersuche/", views.partner_api, name="api"),
+    path("api/v1/partnersuche/orte/", views.places_api, name="places"),
+]

@@ -309,11 +309,15 @@ _SCHEMAS = {
 
 @lru_cache(maxsize=1)
 def _document():
+    # The partner search (matchmaking) documents its own endpoints; imported here, late,
+    # because its form module needs the models.
+    from matchmaking import openapi as matchmaking_openapi
+
     json_error = {"application/json": {"schema": _ref("Error")}}
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Kooperationsatlas – Such-API",
+            "title": "Kooperationsatlas – API",
             "version": "1.0.0",
             "description": (
                 "Steckbriefe interkommunaler Kooperationen durchsuchen und filtern. "
@@ -342,9 +346,10 @@ def _document():
                         },
                     },
                 }
-            }
+            },
+            **matchmaking_openapi.paths(),
         },
-        "components": {"schemas": _SCHEMAS},
+        "components": {"schemas": {**_SCHEMAS, **matchmaking_openapi.SCHEMAS}},
     }
 
 

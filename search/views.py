@@ -356,6 +356,8 @@ def search_page(request):
         selections=items,
         relaxations=relaxed,
         clear_filters_url=page_url(replace(no_filters, page=1), place),
+        # The cleaned query only: ignored parameters must not reach the alert form.
+        save_search_url=reverse("alerts:create") + query_string(replace(shown, page=1), place),
         suggestion_url=(
             page_url(replace(shown, text=results.suggestion, page=1), place)
             if results.suggestion

@@ -73,7 +73,14 @@ def test_moderation_has_exactly_the_intended_permissions():
     root = Page.get_first_root_node()
     perms = group_permissions(MODERATORS_GROUP)
 
-    assert perms["model"] == {"wagtailadmin.access_admin"} | {
+    assert perms["model"] == {
+        "wagtailadmin.access_admin",
+        # Moderation also approves Börse entries and manages municipal accounts.
+        "boerse.moderate_boerseentry",
+        "accounts.view_municipalaccount",
+        "accounts.add_municipalaccount",
+        "accounts.change_municipalaccount",
+    } | {
         f"cooperations.{action}_{model}"
         for model in TAXONOMY
         for action in ("add", "change", "delete")

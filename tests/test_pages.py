@@ -295,6 +295,7 @@ def test_private_contacts_hidden_from_anonymous_visitors(client, full_profile):
     assert "max@example.org" not in page.html
     assert "02943 1234" not in page.html
     assert "Kontaktdaten sehen angemeldete Nutzerinnen und Nutzer" in page.text
+    assert page.link_to(f"/konto/anmelden/?next={full_profile.url}") == ["Anmelden"]
 
 
 def test_private_contacts_shown_when_logged_in(client, full_profile, django_user_model):

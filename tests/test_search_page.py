@@ -505,3 +505,12 @@ def test_an_engine_failure_is_a_503_with_a_message_not_a_500(client, profiles, m
     page = get(client, "/suche/?q=Standesamt", status=503)
     assert "Die Suche ist gerade nicht verfügbar." in page.text
     assert page.find("input", id="id_q", value="Standesamt")
+
+
+def test_a_search_can_be_saved_as_an_alert(client, profiles):
+    page = get(client, "/suche/?q=Standesamt&land=05&gibtsnicht=1&seite=1")
+
+    assert page.link_to("/benachrichtigungen/neu/?q=Standesamt&land=05") == [
+        "Diese Suche speichern und bei neuen Treffern benachrichtigt werden"
+    ]
+    assert not get(client, "/suche/").link_to("/benachrichtigungen/neu/?")

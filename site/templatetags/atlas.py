@@ -96,6 +96,8 @@ def main_navigation(context):
         ("Start", "/"),
         ("Kooperationen", _index_url(request)),
         ("Suche", reverse("search:page")),
+        ("Partnersuche", reverse("matchmaking:page")),
+        ("Börse", reverse("boerse:list")),
         ("Gemeinden", reverse("register:municipality_list")),
         ("Kreise", reverse("register:county_list")),
         ("Daten & Lizenzen", reverse("data_sources")),

@@ -1,0 +1,241 @@
+"""The per-process snapshot the score reads: register, published profiles, public Börse entries.
+
+Building it takes about 0.1 s (10,751 municipalities); a request then only scores
+arrays. It is rebuilt when ``snapshot_version()`` changes: that key covers row counts and
+the newest ids/timestamps of everything the snapshot holds, plus today's date (Börse
+entries expire by date), and costs a handful of cheap aggregate queries.
+"""
+
+import math
+import threading
+
+import numpy as np
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from boerse.models import BoerseEntry as BoerseEntryModel
+from cooperations.models import CooperationPage, CooperationPartner, TaskArea
+from register.models import County, Municipality, Neighbourhood
+
+from . import score
+
+COUNTY_KIND = "Kreis"  # every Kreis-level body that is not a kreisfreie Stadt compares as one kind
+
+_lock = threading.Lock()
+_cache = {"version": None, "snapshot": None}
+
+
+def snapshot_version():
+    municipalities = Municipality.objects.aggregate(n=Count("id"), last=Max("id"))
+    borders = Neighbourhood.objects.aggregate(n=Count("id"), last=Max("id"))
+    counties = County.objects.aggregate(n=Count("id"), last=Max("id"))
+    pages = CooperationPage.objects.live().aggregate(n=Count("id"), last=Max("last_published_at"))
+    partners = CooperationPartner.objects.aggregate(n=Count("id"), last=Max("id"))
+    areas = TaskArea.objects.aggregate(n=Count("id"), last=Max("id"))
+    entries = BoerseEntryModel.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (
+        tuple(municipalities.values()),
+        tuple(borders.values()),
+        tuple(counties.values()),
+        tuple(pages.values()),
+        tuple(partners.values()),
+        tuple(areas.values()),
+        tuple(entries.values()),
+        timezone.localdate(),
+    )
+
+
+def get_snapshot():
+    """The cached snapshot, rebuilt if the data changed since it was built."""
+    version = snapshot_version()
+    with _lock:
+        if _cache["version"] != version:
+            _cache["snapshot"] = build_snapshot(version)
+            _cache["version"] = version
+        return _cache["snapshot"]
+
+
+def clear_cache():
+    with _lock:
+        _cache["version"] = _cache["snapshot"] = None
+
+
+def build_bodies():
+    rows = list(
+        Municipality.objects.order_by("id").values_list(
+            "id",
+            "ags",
+            "name",
+            "kind",
+            "county_id",
+            "district_id",
+            "state_id",
+            "population",
+            "latitude",
+            "longitude",
+        )
+    )
+    counties = list(
+        County.objects.select_related("district")
+        .order_by("key")
+        .values_list(
+            "id",
+            "key",
+            "display_name",
+            "kind",
+            "district_id",
+            "state_id",
+            "population",
+            "district__name",
+        )
+    )
+    kreisfrei = {cid for cid, _, _, kind, *_ in counties if kind == County.Kind.KREISFREIE_STADT}
+    county_names = {cid: name for cid, _, name, *_ in counties}
+    district_names = {
+        did: (dname or "").removeprefix("Regierungsbezirk ")
+        for _, _, _, _, did, _, _, dname in counties
+        if did is not None
+    }
+
+    keys, names, kinds, level = [], [], [], []
+    lat, lon, population, county, district, state = [], [], [], [], [], []
+    municipality_index, members = {}, {}
+    for mid, ags, name, kind, cid, did, sid, pop, la, lo in rows:
+        municipality_index[mid] = len(keys)
+        keys.append(ags)
+        names.append(name)
+        kinds.append(kind)
+        level.append(score.MUNICIPALITY)
+        lat.append(math.radians(la) if la is not None else math.nan)
+        lon.append(math.radians(lo) if lo is not None else math.nan)
+        population.append(pop)
+        county.append(cid)
+        district.append(did if did is not None else -1)
+        state.append(sid)
+        members.setdefault(cid, []).append(len(keys) - 1)
+
+    lat_a, lon_a, pop_a = np.array(lat), np.array(lon), np.array(population, dtype=float)
+    county_members = {}
+    for cid, key, display_name, _kind, did, sid, pop, _ in counties:
+        inside = members.get(cid, [])
+        if cid in kreisfrei or not inside:
+            continue  # a kreisfreie Stadt is its municipality body
+        idx = np.array(inside)
+        weights = np.where(np.isnan(lat_a[idx]), 0.0, np.maximum(pop_a[idx], 1.0))
+        # The Kreis sits at its population-weighted centre: where its people live.
+        if weights.sum():
+            la = float(np.nansum(lat_a[idx] * weights) / weights.sum())
+            lo = float(np.nansum(lon_a[idx] * weights) / weights.sum())
+        else:
+            la = lo = math.nan
+        county_members[len(keys)] = tuple(inside)
+        keys.append(key)
+        names.append(display_name)
+        kinds.append(COUNTY_KIND)
+        level.append(score.COUNTY)
+        lat.append(la)
+        lon.append(lo)
+        population.append(pop or int(pop_a[idx].sum()))
+        county.append(cid)
+        district.append(did if did is not None else -1)
+        state.append(sid)
+
+    kind_codes = {kind: code for code, kind in enumerate(sorted(set(kinds)))}
+    borders = {}
+    for a, b, km in Neighbourhood.objects.values_list(
+        "municipality_id", "neighbour_id", "shared_border_km"
+    ):
+        if a in municipality_index and b in municipality_index:
+            borders.setdefault(municipality_index[a], {})[municipality_index[b]] = float(km)
+
+    return score.Bodies(
+        keys=keys,
+        names=names,
+        kinds=kinds,
+        level=np.array(level),
+        kind_code=np.array([kind_codes[k] for k in kinds]),
+        lat=np.array(lat),
+        lon=np.array(lon),
+        population=np.array(population, dtype=float),
+        county=np.array(county),
+        district=np.array(district),
+        state=np.array(state),
+        county_names=county_names,
+        district_names=district_names,
+        members=county_members,
+        borders=borders,
+    )
+
+
+def body_index_for(bodies, municipality_ags=None, county_key=None):
+    """The body of a register row; a kreisfreie Stadt's Kreis row maps to its municipality."""
+    if municipality_ags:
+        return bodies.index.get(municipality_ags)
+    if county_key:
+        found = bodies.index.get(county_key)
+        if found is None:
+            found = bodies.index.get(county_key + "000")
+        return found
+    return None
+
+
+def build_snapshot(version=()):
+    bodies = build_bodies()
+    pages = {
+        page_id: (title, set())
+        for page_id, title in CooperationPage.objects.live().values_list("id", "title")
+    }
+    for page_id, area_id in CooperationPage.task_areas.through.objects.filter(
+        cooperationpage_id__in=pages
+    ).values_list("cooperationpage_id", "taskarea_id"):
+        pages[page_id][1].add(area_id)
+    members = {}
+    for page_id, ags, county_key, role in (
+        CooperationPartner.objects.filter(page_id__in=pages)
+        .order_by("page_id", "sort_order", "id")
+        .values_list("page_id", "municipality__ags", "county__key", "role")
+    ):
+        body = body_index_for(bodies, ags, county_key)
+        if body is not None and body not in {b for b, _ in members.get(page_id, ())}:
+            members.setdefault(page_id, []).append((body, role))
+    cooperations = tuple(
+        score.Cooperation(
+            id=page_id,
+            title=title,
+            task_areas=frozenset(areas),
+            members=tuple(members.get(page_id, ())),
+        )
+        for page_id, (title, areas) in sorted(pages.items())
+    )
+
+    public = BoerseEntryModel.objects.public().select_related("municipality", "county")
+    entries = []
+    for entry in public.prefetch_related("task_areas", "region_counties"):
+        body = body_index_for(
+            bodies,
+            entry.municipality.ags if entry.municipality_id else None,
+            entry.county.key if entry.county_id else None,
+        )
+        if body is None:
+            continue
+        entries.append(
+            score.BoerseEntry(
+                id=entry.pk,
+                kind=entry.kind,
+                title=entry.title,
+                task_areas=frozenset(area.pk for area in entry.task_areas.all()),
+                body=body,
+                radius_km=entry.region_radius_km,
+                counties=frozenset(c.pk for c in entry.region_counties.all()),
+            )
+        )
+
+    areas = list(TaskArea.objects.values_list("id", "name", "parent_id"))
+    return score.Snapshot(
+        bodies=bodies,
+        cooperations=cooperations,
+        entries=tuple(entries),
+        area_names={a: name for a, name, _ in areas},
+        area_parents={a: parent for a, _, parent in areas},
+        version=version,
+    )

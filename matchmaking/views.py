@@ -1,0 +1,192 @@
+"""The partner search page (/partnersuche/) and its JSON endpoints.
+
+Both read the request only through ``PartnerSearchForm`` and score only through
+``score.Scorer`` on the cached snapshot. Invalid input is a 400 with the reason per
+parameter, never a 500.
+"""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
+
+from . import data, score
+from .forms import (
+    AREAS,
+    DEFAULT_LIMIT,
+    MAX_RADIUS_KM,
+    PLACE,
+    WEIGHT_PARAMS,
+    PartnerSearchForm,
+    find_places,
+)
+from .maps import nrw_share, render_suggestion_map
+
+API_MAX_AGE = 60
+MAX_AUTOCOMPLETE = 10
+
+
+def body_url(bodies, body):
+    if bodies.level[body] == score.COUNTY:
+        return reverse("register:county", args=[bodies.keys[body]])
+    return reverse("register:municipality", args=[bodies.keys[body]])
+
+
+def run(form):
+    """(snapshot, query body, suggestions) for a valid form."""
+    snapshot = data.get_snapshot()
+    query = snapshot.bodies.index.get(form.place.key)
+    if query is None:
+        raise score.ScoreError(f"{form.place.name} ist im Register nicht als Partner verzeichnet.")
+    areas = [area.pk for area in form.selected_areas]
+    scorer = score.Scorer(snapshot, query, areas, form.weights, form.radius_km)
+    suggestions = [scorer.explain(b, rank) for rank, b in enumerate(scorer.top(form.limit), 1)]
+    return snapshot, query, suggestions
+
+
+def _score_error(form, error):
+    form.add_error(PLACE, str(error))
+
+
+@require_safe
+def partner_page(request):
+    form = PartnerSearchForm(request.GET or None)
+    context = {
+        "form": form,
+        "weight_fields": [form[WEIGHT_PARAMS[spec.name]] for spec in score.COMPONENTS],
+        "components": score.COMPONENTS,
+        "max_radius": MAX_RADIUS_KM,
+        "default_limit": DEFAULT_LIMIT,
+        "area_groups": _area_groups(form),
+        "selected_slugs": set(request.GET.getlist(AREAS)),
+        "weights_changed": any(request.GET.get(p) for p in WEIGHT_PARAMS.values()),
+    }
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            try:
+                snapshot, query, suggestions = run(form)
+            except score.ScoreError as error:
+                _score_error(form, error)
+            else:
+                bodies = snapshot.bodies
+                context.update(
+                    query_name=bodies.names[query],
+                    query_kind=bodies.kinds[query],
+                    query_url=body_url(bodies, query),
+                    suggestions=[
+                        (s, body_url(bodies, s.body), [c for c in s.components if c.reason])
+                        for s in suggestions
+                    ],
+                    partner_map=render_suggestion_map(
+                        snapshot,
+                        query,
+                        suggestions,
+                        f"Karte: Partnervorschläge für {bodies.names[query]}",
+                    ),
+                    outside_map=nrw_share(snapshot, suggestions),
+                    weights=form.weights,
+                )
+        if form.errors:
+            status = 400
+            context["error_items"] = [
+                (f"id_{name}" if name in form.fields else "", message)
+                for name, messages in form.errors.items()
+                for message in messages
+            ]
+            context["candidate_links"] = [
+                (place, _with_place(request, place.key)) for place in form.candidates
+            ]
+    return render(request, "matchmaking/partner_search.html", context, status=status)
+
+
+def _with_place(request, key):
+    params = request.GET.copy()
+    params[PLACE] = key
+    return f"{reverse('matchmaking:page')}?{params.urlencode()}"
+
+
+def _area_groups(form):
+    """Task areas as (top-level area, children) for grouped checkboxes."""
+    children = {}
+    for area in form.areas:
+        children.setdefault(area.parent_id, []).append(area)
+    return [(area, children.get(area.pk, [])) for area in children.get(None, [])]
+
+
+def _json(data, status=200, max_age=API_MAX_AGE):
+    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+    if max_age and status == 200:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, no_store=True)
+    return response
+
+
+def suggestion_data(bodies, suggestion, request):
+    return {
+        "rank": suggestion.rank,
+        "key": suggestion.key,
+        "name": suggestion.name,
+        "kind": suggestion.kind,
+        "level": "kreis" if bodies.level[suggestion.body] == score.COUNTY else "gemeinde",
+        "url": request.build_absolute_uri(body_url(bodies, suggestion.body)),
+        "distance_km": suggestion.distance_km,
+        "score": suggestion.score,
+        "components": [
+            {
+                "name": c.name,
+                "label": c.label,
+                "value": c.value,
+                "weight": c.weight,
+                "points": round(c.points, 3),
+                "reason": c.reason or None,
+            }
+            for c in suggestion.components
+        ],
+    }
+
+
+@require_safe
+def partner_api(request):
+    form = PartnerSearchForm(request.GET)
+    if form.is_valid():
+        try:
+            snapshot, query, suggestions = run(form)
+        except score.ScoreError as error:
+            _score_error(form, error)
+    if form.errors:
+        body = {"errors": form.error_dict()}
+        if form.candidates:
+            body["candidates"] = {PLACE: [_place_data(p) for p in form.candidates]}
+        return _json(body, status=400)
+    bodies = snapshot.bodies
+    return _json(
+        {
+            "query": {
+                "key": bodies.keys[query],
+                "name": bodies.names[query],
+                "kind": bodies.kinds[query],
+                "level": "kreis" if bodies.level[query] == score.COUNTY else "gemeinde",
+            },
+            "task_areas": [{"slug": a.slug, "name": a.name} for a in form.selected_areas],
+            "radius_km": form.radius_km,
+            "weights": form.weights,
+            "results": [suggestion_data(bodies, s, request) for s in suggestions],
+        }
+    )
+
+
+def _place_data(place):
+    return {"key": place.key, "name": place.name, "detail": place.detail, "label": place.label}
+
+
+@require_safe
+def places_api(request):
+    """Autocomplete: municipalities and Kreise whose name starts with ?q= (at most ten)."""
+    text = " ".join(request.GET.get(PLACE, "").split())[:200]
+    if len(text) < 2:
+        return _json({"results": []})
+    places, _ = find_places(text, limit=MAX_AUTOCOMPLETE)
+    return _json({"results": [_place_data(p) for p in places[:MAX_AUTOCOMPLETE]]})
