@@ -101,7 +101,7 @@ def main():
     requests, scoring = [], []
     for round_ in range(args.repeat + 1):  # round 0 warms up
         for q, areas, extra in mix:
-            params = {"q": q, "bereich": areas, **extra}
+            params = {"q": q, "aufgabe": areas, **extra}
             request = factory.get("/api/v1/partnersuche/", params, HTTP_HOST="127.0.0.1")
             started = time.perf_counter()
             response = views.partner_api(request)

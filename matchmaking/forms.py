@@ -12,7 +12,7 @@ from register.models import County, Municipality
 from . import score
 
 PLACE = "q"
-AREAS = "bereich"
+AREAS = "aufgabe"
 RADIUS = "umkreis"
 LIMIT = "anzahl"
 MAX_RADIUS_KM = 500
@@ -97,7 +97,7 @@ class PartnerSearchForm(forms.Form):
         max_length=200,
         error_messages={"required": "Bitte eine Gemeinde oder einen Kreis angeben."},
     )
-    bereich = forms.MultipleChoiceField(label="Aufgabenbereiche", required=False)
+    aufgabe = forms.MultipleChoiceField(label="Aufgabenbereiche", required=False)
     umkreis = forms.FloatField(
         label=f"Umkreis in km (1 bis {MAX_RADIUS_KM}, ohne Angabe: ganz Deutschland)",
         required=False,
@@ -174,7 +174,7 @@ class PartnerSearchForm(forms.Form):
             message = f"Mehrere Gemeinden oder Kreise beginnen mit {_quoted(text)}. "
         raise forms.ValidationError(message + "Bitte einen der Vorschläge auswählen.")
 
-    def clean_bereich(self):
+    def clean_aufgabe(self):
         slugs = list(dict.fromkeys(self.cleaned_data[AREAS]))
         if len(slugs) > MAX_AREAS:
             raise forms.ValidationError(f"Höchstens {MAX_AREAS} Aufgabenbereiche auswählen.")

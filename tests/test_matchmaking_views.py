@@ -88,7 +88,7 @@ def reasons(result):
 
 
 def test_api_ranks_with_explained_components(client, standesamt, spec):
-    body = get_json(client, API, q="Erwitte", bereich="standesamt", anzahl=5)
+    body = get_json(client, API, q="Erwitte", aufgabe="standesamt", anzahl=5)
     validate_response(spec, "PartnerResponse", body)
     assert body["query"] == {
         "key": ERWITTE,
@@ -114,13 +114,13 @@ def test_api_ranks_with_explained_components(client, standesamt, spec):
 
 
 def test_boerse_request_is_a_reason(client, boerse_request):
-    body = get_json(client, API, q=ERWITTE, bereich="personal-beihilfe", anzahl=10)
+    body = get_json(client, API, q=ERWITTE, aufgabe="personal-beihilfe", anzahl=10)
     lippstadt = next(r for r in body["results"] if r["key"] == LIPPSTADT)
     assert reasons(lippstadt)["boerse"] == (
         "sucht in der Börse Partner für Personal und Beihilfe („Gemeinsame Beihilfestelle“)"
     )
     # Another area: the entry does not count.
-    body = get_json(client, API, q=ERWITTE, bereich="abwasser", anzahl=10)
+    body = get_json(client, API, q=ERWITTE, aufgabe="abwasser", anzahl=10)
     lippstadt = next(r for r in body["results"] if r["key"] == LIPPSTADT)
     assert reasons(lippstadt)["boerse"] is None
 
@@ -128,7 +128,7 @@ def test_boerse_request_is_a_reason(client, boerse_request):
 def test_expired_boerse_entry_is_not_read(client, boerse_request):
     boerse_request.expires_on = timezone.localdate() - timedelta(days=1)
     boerse_request.save()
-    body = get_json(client, API, q=ERWITTE, bereich="personal-beihilfe", anzahl=10)
+    body = get_json(client, API, q=ERWITTE, aufgabe="personal-beihilfe", anzahl=10)
     lippstadt = next(r for r in body["results"] if r["key"] == LIPPSTADT)
     assert reasons(lippstadt)["boerse"] is None
 
@@ -175,7 +175,7 @@ def test_weights_are_applied(client):
 
 
 def test_page_lists_suggestions_with_reasons_and_map(client, standesamt):
-    response = client.get(PAGE, {"q": "Erwitte", "bereich": "standesamt"})
+    response = client.get(PAGE, {"q": "Erwitte", "aufgabe": "standesamt"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Vorschläge für" in html and "Anröchte" in html
@@ -211,11 +211,11 @@ def test_ambiguous_name_offers_candidates(client, spec):
     keys = {c["key"] for c in body["candidates"]["q"]}
     assert keys == {"05974040", SOEST_KREIS}
 
-    response = client.get(PAGE, {"q": "Soest", "bereich": "standesamt"})
+    response = client.get(PAGE, {"q": "Soest", "aufgabe": "standesamt"})
     assert response.status_code == 400
     html = response.content.decode()
     assert "mehrdeutig" in html
-    assert "/partnersuche/?q=05974040&amp;bereich=standesamt" in html
+    assert "/partnersuche/?q=05974040&amp;aufgabe=standesamt" in html
 
 
 @pytest.mark.parametrize(
@@ -231,7 +231,7 @@ def test_ambiguous_name_offers_candidates(client, spec):
         ({"q": ERWITTE, "umkreis": "nah"}, "umkreis", "muss eine Zahl sein"),
         ({"q": ERWITTE, "umkreis": "inf"}, "umkreis", "Umkreis"),
         ({"q": ERWITTE, "umkreis": "nan"}, "umkreis", "Umkreis"),
-        ({"q": ERWITTE, "bereich": "raumfahrt"}, "bereich", "Unbekannter Aufgabenbereich"),
+        ({"q": ERWITTE, "aufgabe": "raumfahrt"}, "aufgabe", "Unbekannter Aufgabenbereich"),
         ({"q": ERWITTE, "anzahl": "0"}, "anzahl", "mindestens 1"),
         ({"q": ERWITTE, "anzahl": "5000"}, "anzahl", "höchstens 100"),
         ({"q": ERWITTE, "gewicht_entfernung": "-1"}, "gewicht_entfernung", "nicht negativ"),
@@ -253,7 +253,7 @@ def test_bad_input_is_a_400_with_reason(client, spec, params, field, message):
     [
         {"q": "\x00"},
         {"q": "05974016", "umkreis": "1,5e400"},
-        {"q": "%", "bereich": ["", "%"]},
+        {"q": "%", "aufgabe": ["", "%"]},
         {"q": "Erwitte", "anzahl": "1.5"},
         {"q": "Erwitte", "gewicht_grenze": "0x10"},
         {"q": "Bad", "umkreis": "0"},
@@ -276,7 +276,7 @@ def test_openapi_describes_the_partner_search(client):
     validate_spec(document)
     operation = document["paths"]["/api/v1/partnersuche/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
-    assert {"q", "bereich", "umkreis", "anzahl", "gewicht_entfernung", "gewicht_boerse"} <= names
+    assert {"q", "aufgabe", "umkreis", "anzahl", "gewicht_entfernung", "gewicht_boerse"} <= names
     assert set(operation["responses"]) == {"200", "400"}
     assert "/api/v1/suche/" in document["paths"]  # the search part is still there
     assert "/api/v1/partnersuche/orte/" in document["paths"]
