@@ -20,6 +20,8 @@ setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_register
 	$(BIN)/python manage.py load_demo_content
+	$(BIN)/python manage.py load_funding_programmes
+	$(BIN)/python manage.py setup_events
 	$(BIN)/python manage.py rebuild_search_index --no-progress
 
 run: setup

@@ -312,6 +312,7 @@ def _document():
     # The partner search (matchmaking) documents its own endpoints; imported here, late,
     # because its form module needs the models.
     from matchmaking import openapi as matchmaking_openapi
+    from opendata import openapi as opendata_openapi
 
     json_error = {"application/json": {"schema": _ref("Error")}}
     return {
@@ -348,8 +349,11 @@ def _document():
                 }
             },
             **matchmaking_openapi.paths(),
+            **opendata_openapi.paths(),
         },
-        "components": {"schemas": {**_SCHEMAS, **matchmaking_openapi.SCHEMAS}},
+        "components": {
+            "schemas": {**_SCHEMAS, **matchmaking_openapi.SCHEMAS, **opendata_openapi.SCHEMAS}
+        },
     }
 
 

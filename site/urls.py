@@ -6,6 +6,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from opendata.sitemaps import SITEMAPS
+
 from . import views
 
 urlpatterns = [
@@ -13,13 +15,16 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumente/", include(wagtaildocs_urls)),
     path("daten/", views.data_sources, name="data_sources"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("search.urls")),
     path("", include("register.urls")),
     path("", include("matchmaking.urls")),
     path("", include("boerse.urls")),
     path("", include("accounts.urls")),
     path("", include("alerts.urls")),
+    path("", include("funding.urls")),
+    path("", include("events.urls")),
+    path("", include("opendata.urls")),
 ]
 
 if settings.DEBUG:

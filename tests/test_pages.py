@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from html import unescape
 from html.parser import HTMLParser
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -476,3 +477,16 @@ def test_server_error_page_needs_no_request_or_database():
     assert len(page.find("h1")) == 1
     assert page.find("main", id="main")
     assert_no_third_party_requests(page)
+
+
+def test_menu_lists_funding_and_events_once_their_pages_exist(client, site_tree):
+    from django.core.management import call_command
+
+    assert "Förderung" not in [text for _, text in get(client, "/").links]
+    call_command("load_funding_programmes", stdout=StringIO())
+    call_command("setup_events", stdout=StringIO())
+
+    page = get(client, "/")
+    assert page.link_to("/foerderung/") and page.link_to("/veranstaltungen/")
+    assert "Förderung" in page.link_to("/foerderung/")
+    assert "Veranstaltungen" in page.link_to("/veranstaltungen/")

@@ -6,8 +6,11 @@ from django import template
 from django.urls import reverse
 from django.utils import numberformat
 from django.utils.html import strip_tags
+from wagtail.models import Page
 
-from cooperations.models import NOT_KNOWN
+from cooperations.models import NOT_KNOWN, CooperationIndexPage
+from events.models import EventIndexPage
+from funding.models import FundingIndexPage
 
 register = template.Library()
 
@@ -80,11 +83,15 @@ def elided_pages(page_obj, on_each_side=2, on_ends=1):
     )
 
 
-def _index_url(request):
-    from cooperations.models import CooperationIndexPage
+MENU_INDEX_PAGES = (CooperationIndexPage, FundingIndexPage, EventIndexPage)
 
-    index = CooperationIndexPage.objects.live().public().first()
-    return index.get_url(request) if index else None
+
+def _index_page_urls(request):
+    """URLs of the live index pages in the menu, by page class, in one lookup."""
+    urls = {}
+    for page in Page.objects.live().public().type(*MENU_INDEX_PAGES).order_by("path"):
+        urls.setdefault(page.specific_class, page.get_url(request))
+    return urls
 
 
 @register.simple_tag(takes_context=True)
@@ -92,12 +99,15 @@ def main_navigation(context):
     """The main menu as a list of dicts: label, url, current ("page", "true" or "")."""
     request = context.get("request")
     path = request.path if request else ""
+    index_urls = _index_page_urls(request)
     items = [
         ("Start", "/"),
-        ("Kooperationen", _index_url(request)),
+        ("Kooperationen", index_urls.get(CooperationIndexPage)),
         ("Suche", reverse("search:page")),
         ("Partnersuche", reverse("matchmaking:page")),
         ("Börse", reverse("boerse:list")),
+        ("Förderung", index_urls.get(FundingIndexPage)),
+        ("Veranstaltungen", index_urls.get(EventIndexPage)),
         ("Gemeinden", reverse("register:municipality_list")),
         ("Kreise", reverse("register:county_list")),
         ("Daten & Lizenzen", reverse("data_sources")),
@@ -118,7 +128,7 @@ def main_navigation(context):
 
 @register.simple_tag(takes_context=True)
 def cooperation_index_url(context):
-    return _index_url(context.get("request"))
+    return _index_page_urls(context.get("request")).get(CooperationIndexPage)
 
 
 @register.simple_tag
