@@ -10,24 +10,14 @@ matches; the text matches like the site search (German analysis, every word requ
 A search without task areas, region and text matches nothing.
 """
 
-import math
 from dataclasses import dataclass, field
 
+from register.geo import county_centre, distance_km
 from search.analysis import index_terms, query_clauses
 
 PROFILE, OFFER, REQUEST = "profile", "offer", "request"
 KIND_LABELS = {PROFILE: "Steckbrief", OFFER: "Angebot", REQUEST: "Gesuch"}
 KIND_FLAGS = {PROFILE: "include_profiles", OFFER: "include_offers", REQUEST: "include_requests"}
-
-EARTH_RADIUS_KM = 6371.0088  # mean radius, as the search engines use
-
-
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 @dataclass
@@ -80,7 +70,6 @@ def profile_candidate(page):
 def entry_candidate(entry):
     """A candidate from a Börse entry: the poster's place and Kreis plus its region Kreise."""
     from boerse.models import EntryKind
-    from search.documents import county_centre
 
     locations, counties = [], {county.key for county in entry.region_counties.all()}
     if entry.municipality_id:

@@ -159,15 +159,6 @@ def build_queries():
 
 # --- the baseline: the plain way -----------------------------------------------------------
 
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
 
 class PlainSearch:
     """The same search without a search engine, as a developer would first write it.
@@ -196,9 +187,9 @@ class PlainSearch:
             Phase,
             TaskArea,
         )
+        from register.geo import county_centre
         from register.models import AdministrativeDistrict, County, Municipality, State
         from search import facets
-        from search.documents import county_centre
 
         self.CooperationPage = CooperationPage
         self.Partner = CooperationPartner
@@ -351,6 +342,8 @@ class PlainSearch:
         raise KeyError(key)
 
     def geo_condition(self, geo):
+        from register.geo import EARTH_RADIUS_KM, distance_km
+
         lat, lon, radius = geo.latitude, geo.longitude, geo.radius_km
         dlat = math.degrees(radius / EARTH_RADIUS_KM)
         dlon = dlat / max(0.01, math.cos(math.radians(lat)))
@@ -358,12 +351,12 @@ class PlainSearch:
             latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)
         ).values_list("pk", "latitude", "longitude")
         municipalities = [
-            pk for pk, m_lat, m_lon in candidates if haversine_km(lat, lon, m_lat, m_lon) <= radius
+            pk for pk, m_lat, m_lon in candidates if distance_km(lat, lon, m_lat, m_lon) <= radius
         ]
         counties = [
             pk
             for pk, (c_lat, c_lon) in self.county_centres.items()
-            if haversine_km(lat, lon, c_lat, c_lon) <= radius
+            if distance_km(lat, lon, c_lat, c_lon) <= radius
         ]
         from django.db.models import Q
 

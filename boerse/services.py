@@ -1,18 +1,18 @@
 """Börse rules: who may do what, moderation, offer/request matching and the mails."""
 
 import logging
-import math
 import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage
-from django.db.models import Avg, Q
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
+from register.geo import county_centre, distance_km
 
 from .models import BoerseEntry, EntryKind, EntryMatch, EntryStatus
 from .signals import entry_approved
@@ -174,16 +174,6 @@ def reject(entry, moderator, note):
 # --- matching --------------------------------------------------------------------------
 
 
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (lat1, lon1, lat2, lon2))
-    a = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
-
-
 def poster_position(entry):
     """Centre of the posting municipality, or the mean centre of the Kreis's municipalities."""
     if entry.municipality_id:
@@ -191,12 +181,7 @@ def poster_position(entry):
         if m.latitude is None or m.longitude is None:
             return None
         return m.latitude, m.longitude
-    centre = entry.county.municipalities.filter(latitude__isnull=False).aggregate(
-        lat=Avg("latitude"), lon=Avg("longitude")
-    )
-    if centre["lat"] is None:
-        return None
-    return centre["lat"], centre["lon"]
+    return county_centre(entry.county_id)
 
 
 def region_county_ids(entry):

@@ -4,12 +4,11 @@ Every engine indexes these dicts; hits carry them back so result lists never hav
 the pages again.
 """
 
-from functools import lru_cache
-
-from django.db.models import Avg, Prefetch
+from django.db.models import Prefetch
 from django.utils.html import strip_tags
 
 from cooperations.models import CooperationPage, CooperationPartner
+from register.geo import county_centre
 
 from .facets import FACETS
 
@@ -52,19 +51,6 @@ def indexable_profiles():
         )
         .order_by("pk")
     )
-
-
-@lru_cache(maxsize=512)
-def county_centre(county_id):
-    """Mean centre of a Kreis's municipalities, used as a Kreis partner's location."""
-    from register.models import Municipality
-
-    centre = Municipality.objects.filter(county_id=county_id, latitude__isnull=False).aggregate(
-        lat=Avg("latitude"), lon=Avg("longitude")
-    )
-    if centre["lat"] is None:
-        return None
-    return (round(centre["lat"], 5), round(centre["lon"], 5))
 
 
 def partner_location(partner):

@@ -125,6 +125,8 @@ def test_index_renders_and_paginates(client, make_event, event_index):
         assert "Test-Reihe 0" not in text and "Test-Workshop Bauhof" not in text
         assert "Test-Webinar vorbei" in text
         assert "Seite 2 von 4" in text
+        # Each list pages with its own parameter and keeps the other list's page.
+        assert 'href="?seite=3&amp;archiv=1" rel="next"' in text
     finally:
         EventIndexPage.page_size = 10
 

@@ -3,8 +3,9 @@
 import pytest
 
 from cooperations.models import CooperationFunding, TaskArea
+from register.geo import county_centre
 from search.contract import SearchQuery
-from search.documents import build_document, county_centre, indexable_profiles
+from search.documents import build_document, indexable_profiles
 from search.facets import FACETS, partner_count_class, size_class
 from search.results import facet_results
 

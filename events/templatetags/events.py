@@ -44,11 +44,3 @@ def event_when(event):
 def de_date(day):
     """A date as "Di., 3. März 2026"."""
     return german_date(day) if day else ""
-
-
-@register.simple_tag(takes_context=True)
-def page_query(context, param, number):
-    """The current query string with `param` set to `number` (for two paginated lists)."""
-    query = context["request"].GET.copy()
-    query[param] = number
-    return f"?{query.urlencode()}"

@@ -12,7 +12,6 @@ selection, so its own values keep their counts (multi-select, as in good shops).
 """
 
 import logging
-import math
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -32,6 +31,8 @@ from elasticsearch.dsl import (
     Text,
 )
 from elasticsearch.helpers import streaming_bulk
+
+from register.geo import distance_km
 
 from ..analysis import elasticsearch_analysis
 from ..contract import MAX_PAGE, Hit, SearchQuery, SearchResults
@@ -284,14 +285,6 @@ def build_search(query: SearchQuery, index=None, using=None):
 # --- responses ---------------------------------------------------------------------------
 
 
-def _distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine), as Elasticsearch's arc distance."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(a))
-
-
 def document_from_source(source):
     """The search document as build_document made it (locations back to [lat, lon])."""
     document = dict(source)
@@ -343,7 +336,7 @@ def parse_response(raw, query: SearchQuery, engine_name="elasticsearch"):
         distance = None
         if query.geo is not None and document["locations"]:
             distance = min(
-                _distance_km(query.geo.latitude, query.geo.longitude, lat, lon)
+                distance_km(query.geo.latitude, query.geo.longitude, lat, lon)
                 for lat, lon in document["locations"]
             )
         hits.append(

@@ -33,6 +33,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from register.geo import EARTH_RADIUS_KM, distance_km
+
 from ..analysis import (
     TOKEN_RE,
     allowed_edits,
@@ -50,7 +52,6 @@ from ..facets import FACETS, FACETS_BY_KEY
 from ..models import IndexedDocument, IndexVersion
 from ..results import facet_results
 
-EARTH_RADIUS_KM = 6371.0088  # mean radius, as Elasticsearch's arc distance
 MAX_EXPANSIONS = 50  # typo variants per query term (Elasticsearch's fuzzy default)
 SNIPPET_LENGTH = 180  # characters of body text around the matches
 SNIPPET_CONTEXT = 40  # characters before the first match
@@ -91,14 +92,6 @@ def title_sort_key(title):
     ß as ss, case ignored."""
     decomposed = unicodedata.normalize("NFKD", title)
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
-
-
-def distance_km(lat1, lon1, lat2, lon2):
-    """Great-circle distance (haversine)."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 class StoredRow(NamedTuple):

@@ -139,3 +139,11 @@ def split_contacts(page, user):
         return {"visible": contacts, "hidden": 0}
     visible = [contact for contact in contacts if contact.public_display]
     return {"visible": visible, "hidden": len(contacts) - len(visible)}
+
+
+@register.simple_tag(takes_context=True)
+def page_query(context, param, number):
+    """The current query string with `param` set to `number` (a page may have several lists)."""
+    query = context["request"].GET.copy()
+    query[param] = number
+    return f"?{query.urlencode()}"
