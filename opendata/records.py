@@ -190,99 +190,66 @@ def profile_row(record):
     ]
 
 
-MUNICIPALITY_FIELDS = [
-    "ags",
-    "ars",
-    "name",
-    "name_official",
-    "kind",
-    "county__key",
-    "county__display_name",
-    "district__key",
-    "district__name",
-    "state__key",
-    "state__name",
-    "population",
-    "population_date",
-    "area_km2",
-    "latitude",
-    "longitude",
-    "postcode",
-]
+# CSV/JSON column -> ORM field, in column order: one list per register table.
+MUNICIPALITY_COLUMN_FIELDS = {
+    "ags": "ags",
+    "ars": "ars",
+    "name": "name",
+    "name_official": "name_official",
+    "kind": "kind",
+    "county_key": "county__key",
+    "county_name": "county__display_name",
+    "district_key": "district__key",
+    "district_name": "district__name",
+    "state_key": "state__key",
+    "state_name": "state__name",
+    "population": "population",
+    "population_date": "population_date",
+    "area_km2": "area_km2",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "postcode": "postcode",
+}
+MUNICIPALITY_CSV_COLUMNS = list(MUNICIPALITY_COLUMN_FIELDS)
 
-MUNICIPALITY_CSV_COLUMNS = [
-    "ags",
-    "ars",
-    "name",
-    "name_official",
-    "kind",
-    "county_key",
-    "county_name",
-    "district_key",
-    "district_name",
-    "state_key",
-    "state_name",
-    "population",
-    "population_date",
-    "area_km2",
-    "latitude",
-    "longitude",
-    "postcode",
-]
+COUNTY_COLUMN_FIELDS = {
+    "key": "key",
+    "name": "name",
+    "display_name": "display_name",
+    "kind": "kind",
+    "district_key": "district__key",
+    "district_name": "district__name",
+    "state_key": "state__key",
+    "state_name": "state__name",
+    "population": "population",
+    "population_date": "population_date",
+    "area_km2": "area_km2",
+}
+COUNTY_CSV_COLUMNS = list(COUNTY_COLUMN_FIELDS)
 
 
 def municipality_values():
     """All municipalities as value dicts (no boundary), ordered by AGS."""
-    return Municipality.objects.order_by("ags").values(*MUNICIPALITY_FIELDS)
-
-
-def municipality_record(values):
-    cells = (values[field] for field in MUNICIPALITY_FIELDS)
-    record = dict(zip(MUNICIPALITY_CSV_COLUMNS, cells, strict=True))
-    record["population_date"] = _date(record["population_date"])
-    record["area_km2"] = float(record["area_km2"])
-    return record
-
-
-COUNTY_FIELDS = [
-    "key",
-    "name",
-    "display_name",
-    "kind",
-    "district__key",
-    "district__name",
-    "state__key",
-    "state__name",
-    "population",
-    "population_date",
-    "area_km2",
-]
-
-COUNTY_CSV_COLUMNS = [
-    "key",
-    "name",
-    "display_name",
-    "kind",
-    "district_key",
-    "district_name",
-    "state_key",
-    "state_name",
-    "population",
-    "population_date",
-    "area_km2",
-]
+    return Municipality.objects.order_by("ags").values(*MUNICIPALITY_COLUMN_FIELDS.values())
 
 
 def county_values():
-    return County.objects.order_by("key").values(*COUNTY_FIELDS)
+    return County.objects.order_by("key").values(*COUNTY_COLUMN_FIELDS.values())
 
 
-def county_record(values):
-    cells = (values[field] for field in COUNTY_FIELDS)
-    record = dict(zip(COUNTY_CSV_COLUMNS, cells, strict=True))
+def _register_record(values, column_fields):
+    record = {column: values[field] for column, field in column_fields.items()}
     record["population_date"] = _date(record["population_date"])
     record["area_km2"] = float(record["area_km2"])
     return record
+
+
+def municipality_record(values):
+    return _register_record(values, MUNICIPALITY_COLUMN_FIELDS)
+
+
+def county_record(values):
+    return _register_record(values, COUNTY_COLUMN_FIELDS)
 
 
 def csv_row(record, columns):
