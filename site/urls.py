@@ -25,6 +25,10 @@ urlpatterns = [
     path("", include("funding.urls")),
     path("", include("events.urls")),
     path("", include("opendata.urls")),
+    path("", include("guides.urls")),
+    path("", include("inventory.urls")),
+    path("", include("reports.urls")),
+    path("", include("legal.urls")),
 ]
 
 if settings.DEBUG:
