@@ -1,3 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inventory"
 
-urlpatterns = []
+urlpatterns = [
+    path("bestandsaufnahme/", views.dashboard, name="dashboard"),
+    path("bestandsaufnahme/<slug:key>.csv", views.figure_csv, name="csv"),
+]

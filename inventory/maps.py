@@ -1,0 +1,123 @@
+"""The choropleth map of the NRW municipalities, drawn from the register's boundaries.
+
+Projection and path data come from ``register.templatetags.register_maps`` (the same code
+as every other map of the site). Projecting the 396 boundaries takes a while, so the path
+data is computed once per process and kept until the set of municipalities with a
+boundary changes (one small aggregate query per request checks that).
+"""
+
+import threading
+
+from django.db.models import Count, Max, Min
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from register.models import Municipality
+from register.templatetags.register_maps import Projection, path_data
+
+from .figures import MAP_CLASSES, map_class
+
+# Sequential blues from light to dark; the count is also in each area's <title>, in the
+# legend's words and in the table below the map, so colour never carries it alone.
+CLASS_COLOURS = {"0": "#eef2f5", "1": "#a6cbe3", "2": "#4a8dbf", "3": "#0b3d6b"}
+LINE_COLOUR = "#7d8b97"
+
+_lock = threading.Lock()
+_cache = {}
+
+
+class BoundaryPaths:
+    """Path data per AGS for all municipalities with a boundary, in one projection."""
+
+    def __init__(self, stamp, rows):
+        self.stamp = stamp
+        rows = [(ags, name, boundary) for ags, name, boundary in rows if boundary]
+        self.paths = []
+        if not rows:
+            self.width = self.height = 0
+            return
+        project = Projection([boundary for _, _, boundary in rows])
+        self.width, self.height = project.width, project.height
+        for ags, name, boundary in rows:
+            d = path_data(boundary, project)
+            if d:
+                self.paths.append((ags, name, d))
+
+
+def _stamp():
+    return tuple(
+        Municipality.objects.filter(boundary__isnull=False)
+        .aggregate(count=Count("id"), first=Min("id"), last=Max("id"))
+        .values()
+    )
+
+
+def boundary_paths():
+    """The cached ``BoundaryPaths`` (recomputed only when the boundaries changed)."""
+    stamp = _stamp()
+    cached = _cache.get("paths")
+    if cached is not None and cached.stamp == stamp:
+        return cached
+    with _lock:
+        cached = _cache.get("paths")
+        if cached is None or cached.stamp != stamp:
+            rows = (
+                Municipality.objects.filter(boundary__isnull=False)
+                .order_by("ags")
+                .values_list("ags", "name", "boundary")
+            )
+            cached = BoundaryPaths(stamp, list(rows))
+            _cache["paths"] = cached
+    return cached
+
+
+def cooperations_text(count):
+    return "1 Kooperation" if count == 1 else f"{count} Kooperationen"
+
+
+def choropleth(counts, *, map_id, title, description):
+    """``counts``: {ags: number of cooperations}. Returns "" without boundaries."""
+    paths = boundary_paths()
+    if not paths.paths:
+        return ""
+    url_pattern = reverse("register:municipality", args=["00000000"])
+    items = []
+    for ags, name, d in paths.paths:
+        count = counts.get(ags, 0)
+        suffix = map_class(count)
+        # Pointer shortcut only: the table lists the same municipalities as links, so the
+        # 396 areas stay out of the tab order.
+        items.append(
+            format_html(
+                '<a href="{}" tabindex="-1"><path class="choropleth-c{}" fill="{}" d="{}">'
+                "<title>{}: {}</title></path></a>",
+                url_pattern.replace("00000000", ags),
+                suffix,
+                CLASS_COLOURS[suffix],
+                d,
+                name,
+                cooperations_text(count),
+            )
+        )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" viewBox="0 0 {} {}" '
+        'role="img" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
+        '<g class="choropleth-areas" stroke="{}" stroke-width="0.6">{}</g></svg>',
+        paths.width,
+        paths.height,
+        map_id,
+        map_id,
+        map_id,
+        title,
+        map_id,
+        description,
+        LINE_COLOUR,
+        mark_safe("".join(items)),
+    )
+
+
+def legend_items():
+    """(css suffix, label, colour) of the map classes."""
+    return [(suffix, label, CLASS_COLOURS[suffix]) for suffix, label, _, _ in MAP_CLASSES]
