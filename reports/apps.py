@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "reports"
+    verbose_name = "Meldungen"
+
+    def ready(self):
+        from . import notify
+
+        notify.register()

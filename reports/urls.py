@@ -1,3 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("konto/meldungen/", views.report_list, name="list"),
+    path("konto/meldungen/neu/", views.report_create, name="create"),
+    path("konto/meldungen/<int:pk>/", views.report_detail, name="detail"),
+]
