@@ -102,7 +102,7 @@ def choropleth(counts, *, map_id, title, description):
         )
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" viewBox="0 0 {} {}" '
-        'role="img" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
+        'role="group" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
         '<g class="choropleth-areas" stroke="{}" stroke-width="0.6">{}</g></svg>',
         paths.width,

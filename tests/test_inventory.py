@@ -453,7 +453,7 @@ def test_map_has_one_path_per_boundary_and_classes_by_count(client, profiles):
     html = client.get("/bestandsaufnahme/").content.decode()
     svg = re.search(r'<svg[^>]*class="choropleth"[^>]*>.*?</svg>', html, re.S)[0]
     root = re.match(r"<svg[^>]*>", svg)[0]
-    assert 'role="img"' in root and 'aria-labelledby="' in root
+    assert 'role="group"' in root and 'aria-labelledby="' in root
     boundaries = Municipality.objects.filter(boundary__isnull=False).count()
     assert boundaries == 396
     assert svg.count("<path") == boundaries

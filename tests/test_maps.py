@@ -116,7 +116,7 @@ def test_render_map_markup():
         )
     )
     assert svg.startswith("<svg")
-    assert 'role="img"' in svg
+    assert 'role="group"' in svg
     assert 'aria-labelledby="test-karte-title test-karte-desc"' in svg
     assert '<title id="test-karte-title">Karte: Testkreis</title>' in svg
     # The description is generated from the names, highlighted first.

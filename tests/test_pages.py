@@ -254,7 +254,7 @@ def test_profile_page_shows_all_structured_fields(client, full_profile):
     hrefs = [href for href, _ in page.links]
     assert hrefs.index("https://www.anroechte.de/quelle") < hrefs.index("https://bra.nrw.de/presse")
     # Map of the partners' boundaries (Erwitte, Anröchte and the Kreis's municipalities).
-    svg = page.find("svg", role="img")
+    svg = page.find("svg", role="group")
     assert svg and svg[0]["aria-labelledby"] == "partner-karte-title partner-karte-desc"
     desc = text[text.index("Hervorgehoben: Erwitte, Anröchte") :]
     assert "Lippstadt" in desc.split("Umgebung:")[0]  # in Kreis Soest, a partner
@@ -333,7 +333,7 @@ def test_municipality_page(client, full_profile):
     assert "Anröchte" in page.link_to(f"/gemeinden/{ANROECHTE}/")
     assert re.search(r"Anröchte Kreis Soest \d+,\d km", text)
     assert page.find("a", href=f"/gemeinden/{ANROECHTE}/", tabindex="-1")
-    svg = page.find("svg", role="img")
+    svg = page.find("svg", role="group")
     assert svg and svg[0]["aria-labelledby"] == "gemeinde-karte-title gemeinde-karte-desc"
     # Its cooperations and those of its Kreis.
     assert page.link_to(full_profile.url) == ["Standesamt Hellweg"]
@@ -366,7 +366,7 @@ def test_county_page(client, full_profile, make_profile):
     assert "Arnsberg" in text and "Nordrhein-Westfalen" in text and "Kreis" in text
     assert page.link_to(f"/gemeinden/{ERWITTE}/") == ["Erwitte", "Erwitte"]  # table and map
     assert page.find("a", href=f"/gemeinden/{ERWITTE}/", tabindex="-1")
-    assert page.find("svg", role="img")
+    assert page.find("svg", role="group")
     # full_profile names the Kreis itself, so it is listed once, among the Kreis's own.
     assert page.link_to(full_profile.url) == ["Standesamt Hellweg"]
     assert page.link_to(own.url) == ["Kreisweite Beschaffung"]

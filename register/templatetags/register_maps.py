@@ -104,15 +104,16 @@ def render_map(shapes, title, description="", map_id="karte"):
                 continue
             path = format_html('<path d="{}"><title>{}</title></path>', d, shape.name)
             if shape.url:
-                # Pointer shortcut only: the svg is one image for assistive technology and the
-                # page lists the same links as text, so the shapes stay out of the tab order.
+                # Pointer shortcut only: the page lists the same links as text, so the shapes
+                # stay out of the tab order; the svg is a labelled group, since an image
+                # (role="img") may not contain links.
                 path = format_html('<a href="{}" tabindex="-1">{}</a>', shape.url, path)
             items.append(path)
         if items:
             layers.append(format_html('<g class="{}">{}</g>', css_class, mark_safe("".join(items))))
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" '
-        'role="img" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
+        'role="group" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
         project.width,
         project.height,

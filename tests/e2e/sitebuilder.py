@@ -1,0 +1,97 @@
+"""Build the throw-away site the browser tests run against.
+
+Run as a script in a subprocess whose environment points KOOPERATIONSATLAS_VAR_DIR and
+DATABASE_URL at a temporary folder (see conftest.py): it migrates, loads the real register,
+the demo profiles, the funding programmes and the events page, rebuilds the search index,
+runs the optional loaders that exist, and creates one user per role. Everything runs in
+one process, which saves a Django start-up per command.
+"""
+
+import os
+import sys
+
+import django
+
+PASSWORD = "e2e-Passwort-2026"
+USERS = {
+    # username: (group, is_superuser)
+    "admin": (None, True),
+    "redaktion": ("Redaktion", False),
+    "moderation": ("Moderation", False),
+    "kommune": (None, False),
+}
+ACCOUNT_AGS = "05974016"  # Erwitte: the municipal account acts for it
+
+
+def build():
+    from django.core.management import call_command, get_commands
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("import_register", "--no-progress")
+    call_command("load_demo_content")
+    call_command("load_funding_programmes")
+    call_command("setup_events")
+    commands = get_commands()
+    for optional in ("load_guides", "load_legal_pages"):
+        if optional in commands:
+            call_command(optional)
+    call_command("rebuild_search_index", "--no-progress")
+    create_users()
+    create_test_event()
+
+
+def create_users():
+    from django.contrib.auth.models import Group, User
+
+    from accounts.models import MunicipalAccount
+    from register.models import Municipality
+
+    for username, (group, superuser) in USERS.items():
+        user = User.objects.create_user(
+            username,
+            email=f"{username}@example.org",
+            password=PASSWORD,
+            first_name=username.capitalize(),
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+    MunicipalAccount.objects.create(
+        user=User.objects.get(username="kommune"),
+        municipality=Municipality.objects.get(ags=ACCOUNT_AGS),
+        function="Hauptamt",
+        verified=True,
+    )
+
+
+def create_test_event():
+    """The site ships no events; the accessibility audit needs one event page. It exists
+    only in this throw-away site and says that it is a test."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import EventIndexPage, EventPage
+
+    index = EventIndexPage.objects.get()
+    start = (timezone.now() + timedelta(days=30)).replace(minute=0, second=0, microsecond=0)
+    event = EventPage(
+        title="Testveranstaltung der Browser-Tests",
+        kind="webinar",
+        start=start,
+        end=start + timedelta(hours=2),
+        online=True,
+        online_info="Nur ein Test der Browser-Tests, keine echte Veranstaltung.",
+        description="<p>Diese Seite gibt es nur in der Test-Site der Browser-Tests.</p>",
+        live=False,
+    )
+    index.add_child(instance=event)
+    event.save_revision().publish()
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kooperationsatlas.settings.dev")
+    django.setup()
+    build()
+    sys.stdout.write("site built\n")
