@@ -212,6 +212,11 @@ class CooperationPage(Page):
             "municipality__county", "municipality__state", "county__state"
         )
         context["NOT_KNOWN"] = NOT_KNOWN
+        from funding.related import funding_for
+        from guides.related import guides_for
+
+        context["related_guides"] = guides_for(self)
+        context["related_funding"] = funding_for(self)
         return context
 
     @property
