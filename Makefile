@@ -6,13 +6,46 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint test-sqlite test-postgres benchmark clean
+.PHONY: run setup test lint test-sqlite test-postgres benchmark clean lock audit
 
-$(STAMP): pyproject.toml
+# Installs the exact, hash-checked versions of requirements.lock (runtime + dev), then the
+# project itself without resolving anything again. After changing dependencies in
+# pyproject.toml run `make lock` (docs/operations.md, "Abhängigkeiten").
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# requirements.lock from pyproject.toml (dependencies + the dev extra) with pip-tools:
+# existing pins are kept where they still fit; `make lock LOCK_FLAGS=--upgrade` moves every
+# package to its newest allowed version. Index URLs are not written into the file: pip's
+# own configuration (pip.conf, PIP_* variables) decides where packages come from.
+PIP_TOOLS ?= pip-tools>=7.4,<8
+LOCK_FLAGS ?=
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "$(PIP_TOOLS)"
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev \
+	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	  $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+
+# Known vulnerabilities in the locked versions (pip-audit, PyPI's vulnerability data).
+# --strict: a package the service cannot answer for fails the audit instead of being skipped.
+# If the service cannot be reached at all, the audit fails too, unless AUDIT_UNREACHABLE=warn
+# (set by .ci/run for machines without access): then it says loudly that nothing was audited.
+AUDIT_UNREACHABLE ?= fail
+AUDIT_PROBE := https://pypi.org/pypi/pip/24.0/json
+audit: $(STAMP)
+	@status=0; $(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes \
+	  --requirement requirements.lock || status=$$?; \
+	if [ $$status -ne 0 ] && ! $(BIN)/python -c \
+	  "import urllib.request as u; u.urlopen('$(AUDIT_PROBE)', timeout=30)" 2>/dev/null; then \
+	  echo "Abhängigkeits-Audit NICHT durchgeführt: der Schwachstellendienst" \
+	    "($(AUDIT_PROBE)) ist nicht erreichbar." >&2; \
+	  if [ "$(AUDIT_UNREACHABLE)" = warn ]; then \
+	    echo "WARNUNG: weiter ohne Audit (AUDIT_UNREACHABLE=warn)." >&2; exit 0; fi; \
+	fi; exit $$status
 
 # Database, register, demo content and search index on the embedded default (SQLite in var/).
 setup: $(STAMP)
