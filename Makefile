@@ -54,22 +54,31 @@ setup: $(STAMP)
 	$(BIN)/python manage.py import_register
 	$(BIN)/python manage.py load_demo_content
 	$(BIN)/python manage.py load_funding_programmes
+	$(BIN)/python manage.py load_guides
 	$(BIN)/python manage.py setup_events
+	$(BIN)/python manage.py load_legal_pages
 	$(BIN)/python manage.py rebuild_search_index --no-progress
 
 run: setup
 	@echo "Kooperationsatlas: http://$(HOST):$(PORT)/  (Redaktion: http://$(HOST):$(PORT)/admin/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Browser tests: Debian's Chromium (apt-get, only if missing) and axe-core from npm.
+BROWSER_STAMP := node_modules/.installed
+$(BROWSER_STAMP): package-lock.json scripts/install-browser-deps
+	scripts/install-browser-deps
+	touch $(BROWSER_STAMP)
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(BROWSER_STAMP)
 	env -u DATABASE_URL $(BIN)/pytest
 
 # Runs only when DATABASE_URL is set (CI sets postgresql://postgres@127.0.0.1:5432/test).
+# The browser tests serve their own SQLite site, so they run once, in the SQLite pass.
 test-postgres: $(STAMP)
-	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/pytest; \
+	@if [ -n "$$DATABASE_URL" ]; then $(BIN)/pytest -m "not e2e"; \
 	else echo "DATABASE_URL not set: PostgreSQL suite not run."; fi
 
 test: lint test-sqlite test-postgres
@@ -82,4 +91,4 @@ benchmark: $(STAMP)
 	$(BIN)/python manage.py evaluate_matchmaking
 
 clean:
-	rm -rf var $(VENV)
+	rm -rf var $(VENV) node_modules

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class KooperationsatlasConfig(AppConfig):
     name = "kooperationsatlas"
     verbose_name = "Kooperationsatlas"
+
+    def ready(self):
+        from . import caching
+
+        # Here rather than in the middleware, so management commands invalidate too.
+        caching.connect_signals()

@@ -19,6 +19,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from cooperations.models import CooperationIndexPage, CooperationPage
+        from guides.models import GuideIndexPage
 
         context = super().get_context(request, *args, **kwargs)
         context["recent_profiles"] = (
@@ -29,6 +30,7 @@ class HomePage(Page):
             .order_by("-first_published_at", "-pk")[: self.recent_count]
         )
         context["cooperation_index"] = CooperationIndexPage.objects.live().first()
+        context["guide_index"] = GuideIndexPage.objects.live().public().first()
         context["profile_count"] = CooperationPage.objects.live().public().count()
         return context
 

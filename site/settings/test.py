@@ -21,3 +21,6 @@ STORAGES = {
 # production alias is never touched by the suite.
 ELASTICSEARCH_URL = ""
 ELASTICSEARCH_INDEX_PREFIX = "test-kooperationsatlas"
+
+# Query-count tests measure the views, not the page cache; tests/test_caching.py turns it on.
+PAGE_CACHE_SECONDS = 0

@@ -11,6 +11,7 @@ from wagtail.models import Page
 from cooperations.models import NOT_KNOWN, CooperationIndexPage
 from events.models import EventIndexPage
 from funding.models import FundingIndexPage
+from guides.models import GuideIndexPage
 
 register = template.Library()
 
@@ -83,7 +84,7 @@ def elided_pages(page_obj, on_each_side=2, on_ends=1):
     )
 
 
-MENU_INDEX_PAGES = (CooperationIndexPage, FundingIndexPage, EventIndexPage)
+MENU_INDEX_PAGES = (CooperationIndexPage, GuideIndexPage, FundingIndexPage, EventIndexPage)
 
 
 def _index_page_urls(request):
@@ -106,6 +107,8 @@ def main_navigation(context):
         ("Suche", reverse("search:page")),
         ("Partnersuche", reverse("matchmaking:page")),
         ("Börse", reverse("boerse:list")),
+        ("Bestandsaufnahme", reverse("inventory:dashboard")),
+        ("Leitfäden", index_urls.get(GuideIndexPage)),
         ("Förderung", index_urls.get(FundingIndexPage)),
         ("Veranstaltungen", index_urls.get(EventIndexPage)),
         ("Gemeinden", reverse("register:municipality_list")),

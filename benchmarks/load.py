@@ -1,0 +1,507 @@
+"""Load benchmark: the site under gunicorn, driven by wrk over a mix of page types.
+
+Run: .venv/bin/python benchmarks/load.py [--duration 60] [--connections 32] [--workers N]
+     [--cold-duration 60] [--cache-url redis://127.0.0.1:6379/0] [--var-dir DIR] [--fresh]
+     [--save-json FILE]
+
+1. A throw-away database (SQLite in --var-dir, default a folder in the system's temporary
+   directory; never var/): migrations, ``createcachetable``, the real register, the site
+   tree, 10,000 synthetic profiles (benchmarks/synthetic.py: every one labelled
+   "Synthetischer Steckbrief … (Benchmark)"), Wagtail's and the atlas' search index,
+   ``collectstatic``. Reused on the next run when the same size and seed are there.
+2. URL lists per page type, drawn with a popularity distribution (Zipf, --zipf) from pools
+   of distinct URLs: searches with words and filters, all profiles, all municipalities and
+   Kreise, partner searches; the home page.
+3. gunicorn on 127.0.0.1:<free port> with the production settings (DEBUG off, a random
+   SECRET_KEY, SECURE_SSL_REDIRECT=0), warm-up, then one wrk process per page type at the
+   same time, the connections split by the mix (32 in all), for --duration seconds.
+4. The same again with the page cache switched off (PAGE_CACHE_SECONDS=0): the cold
+   baseline, so the cache's effect is a ratio.
+
+Prints requests/s, p50/p95/p99, errors and the cache hit rate per page type, then
+PASS/FAIL per target (search ≥ 100 requests/s, profile ≥ 200 requests/s, p99 ≤ 500 ms and
+zero errors for every type, with the cache). Exit code 0 whatever the figures. The server
+is always stopped (its whole process group), also on Ctrl-C.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+LUA_SCRIPT = Path(__file__).resolve().parent / "load.lua"
+DEFAULT_VAR_DIR = Path(tempfile.gettempdir()) / "kooperationsatlas-load"
+DEFAULT_SEED = 20261121
+
+# Page type -> (label, share of the connections). 32 connections: 4/10/9/6/3.
+MIX = {
+    "home": ("Startseite", 4),
+    "search": ("Suche mit Filtern", 10),
+    "profile": ("Steckbrief", 9),
+    "municipality": ("Gemeinde/Kreis", 6),
+    "matchmaking": ("Partnersuche", 3),
+}
+TARGET_RPS = {"search": 100, "profile": 200}
+TARGET_P99_MS = 500
+SEQUENCE_LENGTH = 60_000  # URLs drawn per type (more than a run requests)
+
+
+# --- the database (worker process with Django) ---------------------------------------------
+
+
+def prepare_worker(args):
+    """Build the throw-away database and the URL lists (runs with KOOPERATIONSATLAS_VAR_DIR
+    pointing to --var-dir)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "kooperationsatlas.settings.dev"
+    os.environ["DEBUG"] = "0"
+    os.environ.pop("ELASTICSEARCH_URL", None)
+    os.environ.pop("CACHE_URL", None)
+    os.environ.pop("REDIS_URL", None)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from benchmarks import synthetic
+    from cooperations.models import CooperationPage
+    from kooperationsatlas.setup import ensure_site_tree
+    from register.importer import import_register
+
+    var_dir = Path(args.var_dir)
+    marker = var_dir / "load-data.json"
+    wanted = {"profiles": args.profiles, "seed": args.seed}
+    if marker.exists() and json.loads(marker.read_text()).get("data") == wanted:
+        print(f"Datenbank wiederverwendet: {var_dir}", flush=True)
+    else:
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("createcachetable", verbosity=0)
+        import_register(progress=False)
+        ensure_site_tree()
+        register = synthetic.Register.load()
+        existing = CooperationPage.objects.filter(slug__startswith=synthetic.SLUG_PREFIX).count()
+        if existing < args.profiles:
+            ids = synthetic.create_pages(
+                register,
+                synthetic.generate_specs(
+                    register, args.profiles - existing, first=existing + 1, seed=args.seed
+                ),
+            )
+            synthetic.index_wagtail_search(ids)
+        call_command("rebuild_search_index", no_progress=True, verbosity=0)
+        marker.write_text(json.dumps({"data": wanted}))
+        print(f"Datenbank aufgebaut in {time.perf_counter() - started:.0f} s: {var_dir}")
+    write_url_lists(args, var_dir)
+
+
+def search_pool(rng, size):
+    """Distinct search URLs: words of the synthetic vocabulary, 0–2 filters, sometimes a
+    place with a radius, a sort order or page 2."""
+    from benchmarks import synthetic
+    from register.models import Municipality
+
+    words = [""] * 12 + [phrase for _w, phrases in synthetic.TOPICS.values() for phrase in phrases]
+    filters = {
+        "aufgabe": list(synthetic.TOPICS),
+        "land": [f"{n:02d}" for n in range(1, 17)],
+        "phase": [value for value, _weight in synthetic.PHASES],
+        "rechtsform": [slug for slug, _w, _p in synthetic.LEGAL_FORMS if slug],
+        "modell": [slug for slug, _w, _n in synthetic.MODELS if slug],
+        "groesse": ["unter-10000", "10000-20000", "20000-50000", "50000-100000"],
+    }
+    places = list(Municipality.objects.filter(population__gte=20_000).values_list("ags", flat=True))
+    urls = set()
+    while len(urls) < size:
+        params = []
+        word = rng.choice(words)
+        if word:
+            params.append(("q", word))
+        for key in rng.sample(sorted(filters), rng.choice([0, 1, 1, 2, 2])):
+            params.append((key, rng.choice(filters[key])))
+        if rng.random() < 0.1:
+            params += [("ort", rng.choice(places)), ("umkreis", rng.choice([10, 25, 50]))]
+        if rng.random() < 0.1:
+            params.append(("sortierung", rng.choice(["neueste", "name", "startjahr"])))
+        if rng.random() < 0.1:
+            params.append(("seite", 2))
+        urls.add("/suche/" + (f"?{urlencode(params)}" if params else ""))
+    return sorted(urls)
+
+
+def matchmaking_pool(rng, size):
+    from benchmarks import synthetic
+    from register.models import Municipality
+
+    nrw = list(Municipality.objects.filter(ags__startswith="05").values_list("ags", flat=True))
+    others = list(Municipality.objects.exclude(ags__startswith="05").values_list("ags", flat=True))
+    areas = list(synthetic.TOPICS)
+    urls = set()
+    while len(urls) < size:
+        params = [("q", rng.choice(nrw) if rng.random() < 0.7 else rng.choice(others))]
+        for area in rng.sample(areas, rng.choice([0, 1, 1, 2])):
+            params.append(("aufgabe", area))
+        if rng.random() < 0.5:
+            params.append(("umkreis", rng.choice([15, 30, 50])))
+        urls.add("/partnersuche/?" + urlencode(params))
+    return sorted(urls)
+
+
+def write_url_lists(args, var_dir):
+    from cooperations.models import CooperationPage
+    from kooperationsatlas.setup import ensure_site_tree
+    from register.models import County, Municipality
+
+    rng = random.Random(args.seed)
+    home, _index = ensure_site_tree()
+    root = home.url_path  # "/home/": the site's root page
+    profiles = [
+        "/" + path[len(root) :]
+        for path in CooperationPage.objects.live()
+        .public()
+        .order_by("pk")
+        .values_list("url_path", flat=True)
+    ]
+    places = [f"/gemeinden/{ags}/" for ags in Municipality.objects.values_list("ags", flat=True)]
+    places += [f"/kreise/{key}/" for key in County.objects.values_list("key", flat=True)]
+    pools = {
+        "home": ["/"],
+        "search": search_pool(rng, args.search_pool),
+        "profile": profiles,
+        "municipality": places,
+        "matchmaking": matchmaking_pool(rng, args.matchmaking_pool),
+    }
+    info = {}
+    for kind, pool in pools.items():
+        pool = list(pool)
+        rng.shuffle(pool)  # popularity independent of id order
+        weights = [1 / (rank**args.zipf) for rank in range(1, len(pool) + 1)]
+        sequence = rng.choices(pool, weights=weights, k=SEQUENCE_LENGTH)
+        (var_dir / f"urls-{kind}.txt").write_text("\n".join(sequence) + "\n")
+        info[kind] = {"distinct": len(pool), "drawn_distinct": len(set(sequence))}
+    (var_dir / "urls.json").write_text(json.dumps(info))
+
+
+# --- the server --------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn in its own process group; ``stop()`` ends the whole group."""
+
+    def __init__(self, args, *, page_cache_seconds):
+        self.port = free_port()
+        self.log = Path(args.var_dir) / f"gunicorn-{page_cache_seconds}.log"
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="kooperationsatlas.settings.production",
+            KOOPERATIONSATLAS_VAR_DIR=str(args.var_dir),
+            SECRET_KEY=secrets.token_urlsafe(50),
+            SECURE_SSL_REDIRECT="0",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            PAGE_CACHE_SECONDS=str(page_cache_seconds),
+            LOG_LEVEL="WARNING",
+        )
+        for name in ("DATABASE_URL", "ELASTICSEARCH_URL", "REDIS_URL", "CACHE_URL", "DEBUG"):
+            env.pop(name, None)
+        if args.cache_url:
+            env["CACHE_URL"] = args.cache_url
+            env["CACHE_KEY_PREFIX"] = f"load-bench-{secrets.token_hex(4)}"
+            self.key_prefix = env["CACHE_KEY_PREFIX"]
+        self.cache_url = args.cache_url
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "kooperationsatlas.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "60",
+            "--error-logfile",
+            str(self.log),
+        ]
+        self.process = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def wait_ready(self, timeout=60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn ended; see {self.log}")
+            try:
+                with urllib.request.urlopen(self.url + "/", timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"gunicorn did not answer within {timeout} s; see {self.log}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+            except ProcessLookupError:
+                pass
+        if self.cache_url:  # the run's keys only
+            import redis
+
+            connection = redis.Redis.from_url(self.cache_url)
+            keys = list(connection.scan_iter(f"{self.key_prefix}*"))
+            if keys:
+                connection.delete(*keys)
+
+
+# --- the load ----------------------------------------------------------------------------
+
+
+def split_connections(total):
+    shares = {kind: share for kind, (_label, share) in MIX.items()}
+    scale = total / sum(shares.values())
+    counts = {kind: max(1, math.floor(share * scale)) for kind, share in shares.items()}
+    kinds = sorted(shares, key=lambda kind: -shares[kind])
+    index = 0
+    while sum(counts.values()) < total:
+        counts[kinds[index % len(kinds)]] += 1
+        index += 1
+    return counts
+
+
+def run_wrk(server, var_dir, connections, duration):
+    """One wrk per page type, all at once; returns {kind: figures}."""
+    processes = {}
+    for kind, count in split_connections(connections).items():
+        command = [
+            "wrk",
+            "-t1",
+            f"-c{count}",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LUA_SCRIPT),
+            server.url,
+            "--",
+            str(var_dir / f"urls-{kind}.txt"),
+        ]
+        processes[kind] = (
+            count,
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True),
+        )
+    results = {}
+    for kind, (count, process) in processes.items():
+        out, err = process.communicate(timeout=duration + 60)
+        line = next((x for x in out.splitlines() if x.startswith("JSON ")), None)
+        if line is None:
+            raise RuntimeError(f"wrk ({kind}) gave no figures:\n{out}\n{err}")
+        figures = json.loads(line[5:])
+        figures["connections"] = count
+        seconds = figures["duration_us"] / 1e6
+        figures["rps"] = figures["requests"] / seconds if seconds else 0.0
+        figures["errors"] = (
+            figures["connect_errors"]
+            + figures["read_errors"]
+            + figures["write_errors"]
+            + figures["timeouts"]
+            + figures["not_200"]
+        )
+        cacheable = figures["hits"] + figures["misses"]
+        figures["hit_rate"] = figures["hits"] / cacheable if cacheable else None
+        results[kind] = figures
+    return results
+
+
+def measure(args, *, page_cache_seconds, duration):
+    var_dir = Path(args.var_dir)
+    server = Server(args, page_cache_seconds=page_cache_seconds)
+    try:
+        server.wait_ready()
+        if args.warmup:
+            run_wrk(server, var_dir, args.connections, args.warmup)
+        return run_wrk(server, var_dir, args.connections, duration)
+    finally:
+        server.stop()
+
+
+# --- the report --------------------------------------------------------------------------
+
+
+def ms(us):
+    return f"{us / 1000:.0f} ms" if us >= 10_000 else f"{us / 1000:.1f} ms"
+
+
+def print_table(title, results, baseline=None):
+    print(f"\n{title}")
+    header = (
+        f"{'Seitentyp':<20}{'Verb.':>6}{'Anfr./s':>9}{'p50':>10}{'p95':>10}{'p99':>10}"
+        f"{'Fehler':>8}{'Treffer':>9}"
+    )
+    if baseline:
+        header += f"{'× kalt':>8}"
+    print(header)
+    total_rps = 0.0
+    for kind, (label, _share) in MIX.items():
+        f = results[kind]
+        total_rps += f["rps"]
+        hit = "–" if f["hit_rate"] is None else f"{f['hit_rate']:.0%}"
+        line = (
+            f"{label:<20}{f['connections']:>6}{f['rps']:>9.0f}{ms(f['p50_us']):>10}"
+            f"{ms(f['p95_us']):>10}{ms(f['p99_us']):>10}{f['errors']:>8}{hit:>9}"
+        )
+        if baseline:
+            cold = baseline[kind]["rps"]
+            line += f"{f['rps'] / cold:>7.1f}×" if cold else f"{'–':>8}"
+        print(line)
+    print(f"{'zusammen':<20}{args_total(results):>6}{total_rps:>9.0f}")
+
+
+def args_total(results):
+    return sum(f["connections"] for f in results.values())
+
+
+def verdicts(results):
+    lines = []
+    for kind, target in TARGET_RPS.items():
+        rps = results[kind]["rps"]
+        lines.append((rps >= target, f"{MIX[kind][0]}: {rps:.0f} Anfragen/s (Ziel ≥ {target})"))
+    worst = max(results, key=lambda kind: results[kind]["p99_us"])
+    p99 = results[worst]["p99_us"] / 1000
+    lines.append(
+        (p99 <= TARGET_P99_MS, f"p99 höchstens {p99:.0f} ms ({MIX[worst][0]}; Ziel ≤ 500 ms)")
+    )
+    errors = sum(f["errors"] for f in results.values())
+    lines.append((errors == 0, f"{errors} Fehler (Ziel 0)"))
+    return [f"{'PASS' if ok else 'FAIL'}  {text}" for ok, text in lines]
+
+
+def git_revision():
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return ""
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=60, help="seconds of load (cache on)")
+    parser.add_argument("--cold-duration", type=int, default=60, help="0: no cold baseline")
+    parser.add_argument("--warmup", type=int, default=10, help="seconds before each run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--cache-url", default="", help="Redis URL: pages in Redis")
+    parser.add_argument("--profiles", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--zipf", type=float, default=0.8, help="popularity exponent")
+    parser.add_argument("--search-pool", type=int, default=3000)
+    parser.add_argument("--matchmaking-pool", type=int, default=2000)
+    parser.add_argument("--var-dir", default=str(DEFAULT_VAR_DIR))
+    parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument("--save-json", default="")
+    parser.add_argument("--prepare-worker", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.prepare_worker:
+        prepare_worker(args)
+        return 0
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk fehlt: apt-get install -y wrk")
+    var_dir = Path(args.var_dir)
+    if args.fresh and var_dir.exists():
+        shutil.rmtree(var_dir)
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, KOOPERATIONSATLAS_VAR_DIR=str(var_dir))
+    env.pop("DATABASE_URL", None)
+    forwarded = ["--var-dir", str(var_dir), "--profiles", str(args.profiles)]
+    forwarded += ["--seed", str(args.seed), "--zipf", str(args.zipf)]
+    forwarded += ["--search-pool", str(args.search_pool)]
+    forwarded += ["--matchmaking-pool", str(args.matchmaking_pool)]
+    subprocess.run(
+        [sys.executable, __file__, "--prepare-worker", *forwarded], env=env, cwd=ROOT, check=True
+    )
+    if not (var_dir / "static" / "staticfiles.json").exists():  # production: manifest storage
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            env=dict(
+                env,
+                DJANGO_SETTINGS_MODULE="kooperationsatlas.settings.production",
+                SECRET_KEY="collectstatic-only",
+            ),
+            cwd=ROOT,
+            check=True,
+        )
+    urls = json.loads((var_dir / "urls.json").read_text())
+
+    load = os.getloadavg()[0]
+    print(
+        f"\nLastbenchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, git {git_revision()}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} Kerne, Last {load:.1f}; "
+        f"gunicorn {args.workers} Worker (sync), SQLite, Seiten-Cache "
+        f"{'Redis' if args.cache_url else 'lokaler Speicher je Worker'}; "
+        f"{args.profiles} synthetische Steckbriefe; wrk {args.connections} Verbindungen, "
+        f"{args.duration} s (Aufwärmen {args.warmup} s)"
+    )
+    print(
+        "URL-Pools (verschieden / davon gezogen): "
+        + ", ".join(
+            f"{MIX[k][0]} {v['distinct']:,}/{v['drawn_distinct']:,}".replace(",", ".")
+            for k, v in urls.items()
+        )
+    )
+    out = {"args": vars(args), "urls": urls, "load_before": load}
+    out["cached"] = measure(args, page_cache_seconds=300, duration=args.duration)
+    if args.cold_duration:
+        out["cold"] = measure(args, page_cache_seconds=0, duration=args.cold_duration)
+    print_table("Mit Seiten-Cache", out["cached"], out.get("cold"))
+    if "cold" in out:
+        print_table("Ohne Seiten-Cache (PAGE_CACHE_SECONDS=0)", out["cold"])
+    print("\nZiele (mit Seiten-Cache):")
+    for line in verdicts(out["cached"]):
+        print(f"  {line}")
+    if "cold" in out:
+        print("Zum Vergleich ohne Seiten-Cache:")
+        for line in verdicts(out["cold"]):
+            print(f"  {line}")
+    if args.save_json:
+        Path(args.save_json).write_text(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,291 @@
+"""The page cache: whole anonymous GET responses of public pages, invalidated on publish.
+
+One policy for the whole site, applied by ``PageCacheMiddleware`` (in ``MIDDLEWARE`` right
+after ``SecurityMiddleware``, so HTTPS redirects and security headers still apply to hits).
+
+Where entries live (``settings.CACHES``, built in ``settings/base.py``):
+
+* ``"pages"`` holds the pages: the per-process local-memory cache, or Redis when
+  ``CACHE_URL`` / ``REDIS_URL`` is set (shared by all workers and hosts). It is not
+  ``"default"``, so culling pages never drops a login-throttle counter.
+* ``"shared"`` holds the *content generation*, a random stamp every process must see:
+  the database (Django's ``DatabaseCache``, table ``atlas_cache``, created by
+  the migration ``kooperationsatlas.0003_cache_table``), or the same Redis when configured.
+
+The key of a page is ``page:<generation>:<index stamp>:<hash of the full URL>`` (scheme,
+host, path and the raw query string, so ``?a=1`` and ``?a=2`` are different entries).
+Changing the generation makes every entry of every process unreachable at once; old
+entries expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). Reading the
+generation costs one small read per request (a primary-key lookup in the database, or one
+Redis GET), plus the search index stamp (``IndexVersion``, one primary-key lookup), which
+changes whenever the search index does, in any process (publishing, ``rebuild_search_index``,
+also after ``import_register``).
+
+The generation is bumped (``bump()``) when public content changes: a page is saved,
+published, unpublished, moved or deleted, a view restriction, site, site setting,
+taxonomy term, tag, image, document or Börse entry is saved or deleted, or a register row
+is saved or deleted. With the database store the new stamp is written in the same
+transaction as the change, so other processes see both at the same moment. With Redis it
+is written at once and again after the commit (a request that rendered the old content in
+between cannot keep it).
+
+What is cached (both request and response must qualify):
+
+* GET only; not below ``PAGE_CACHE_EXCLUDED_PREFIXES`` (admin, accounts, Börse,
+  documents …);
+* the request carries no session cookie, no messages cookie and no Authorization header
+  (so signed-in users are never served from the cache and never fill it);
+* status 200, not streamed, no Set-Cookie, no CSRF token in the page, no ``Cache-Control:
+  private / no-cache / no-store`` (``never_cache`` views stay uncached), no ``Vary: *``,
+  and the user is not authenticated.
+
+``PAGE_CACHE_SECONDS`` (default 300) is the timeout and bounds what no signal reports
+(e.g. an event date passing); 0 switches the page cache off.
+Responses carry ``X-Cache: HIT`` or ``MISS`` when the page was cacheable.
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
+from django.db import transaction
+from django.utils.cache import cc_delim_re, has_vary_header
+
+logger = logging.getLogger(__name__)
+
+PAGE_ALIAS = "pages"
+GENERATION_ALIAS = "shared"
+GENERATION_KEY = "page-cache:generation"
+DEFAULT_SECONDS = 300
+DEFAULT_EXCLUDED_PREFIXES = (
+    "/admin/",
+    "/django-admin/",
+    "/konto/",
+    "/boerse/",  # entries expire by date (no signal) and the pages carry forms
+    "/dokumente/",
+    "/static/",
+    "/media/",
+)
+UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+CSRF_MARKER = b"csrfmiddlewaretoken"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages CookieStorage
+
+
+def timeout():
+    return int(getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def excluded_prefixes():
+    return tuple(getattr(settings, "PAGE_CACHE_EXCLUDED_PREFIXES", DEFAULT_EXCLUDED_PREFIXES))
+
+
+# --- the content generation ----------------------------------------------------------------
+
+
+def _new_stamp():
+    return uuid.uuid4().hex
+
+
+def _write_generation():
+    try:
+        caches[GENERATION_ALIAS].set(GENERATION_KEY, _new_stamp(), timeout=None)
+    except Exception:  # a cache outage must never break publishing
+        logger.exception("Page cache generation could not be changed")
+
+
+def bump():
+    """Make every cached page of every process stale (call when public content changes).
+
+    In the database the new stamp commits (or rolls back) with the change itself; another
+    store (Redis) gets it now and once more after the commit."""
+    _write_generation()
+    in_database = isinstance(caches[GENERATION_ALIAS], DatabaseCache)
+    if not in_database and transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_write_generation)
+
+
+def generation():
+    """The current cache generation, '' when it cannot be read (then nothing is cached)."""
+    from search.models import IndexVersion
+
+    try:
+        store = caches[GENERATION_ALIAS]
+        stamp = store.get(GENERATION_KEY)
+        if stamp is None:
+            store.add(GENERATION_KEY, _new_stamp(), timeout=None)
+            stamp = store.get(GENERATION_KEY)
+        index_stamp = IndexVersion.current_stamp()
+    except Exception:
+        logger.warning(
+            "Page cache off for this request: generation not readable "
+            "(run manage.py migrate?)",
+            exc_info=True,
+        )
+        return ""
+    return f"{stamp}:{index_stamp}" if stamp else ""
+
+
+# --- the policy ----------------------------------------------------------------------------
+
+
+def cache_key(request, current_generation):
+    url = request.build_absolute_uri()  # scheme, host, path and the raw query string
+    digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"page:{current_generation}:{digest}"
+
+
+def request_is_cacheable(request):
+    if timeout() <= 0 or request.method != "GET":
+        return False
+    if request.path.startswith(excluded_prefixes()):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or MESSAGES_COOKIE in cookies:
+        return False
+    return "HTTP_AUTHORIZATION" not in request.META
+
+
+def response_is_cacheable(request, response):
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    directives = {
+        part.split("=", 1)[0].strip().lower()
+        for part in cc_delim_re.split(response.get("Cache-Control", ""))
+    }
+    if directives & UNCACHEABLE_DIRECTIVES or has_vary_header(response, "*"):
+        return False
+    return CSRF_MARKER not in response.content
+
+
+class PageCacheMiddleware:
+    """Serve and store whole responses under the policy above."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        connect_signals()
+
+    def __call__(self, request):
+        if not request_is_cacheable(request):
+            return self.get_response(request)
+        current = generation()
+        if not current:
+            return self.get_response(request)
+        key = cache_key(request, current)
+        store = caches[PAGE_ALIAS]
+        try:
+            cached = store.get(key)
+        except Exception:
+            logger.warning("Page cache not readable", exc_info=True)
+            return self.get_response(request)
+        if cached is not None:
+            cached["X-Cache"] = "HIT"
+            return cached
+        response = self.get_response(request)
+        if response_is_cacheable(request, response):
+            try:
+                store.set(key, response, timeout())
+            except Exception:
+                logger.warning("Page cache not writable", exc_info=True)
+            response["X-Cache"] = "MISS"
+        return response
+
+
+# --- invalidation --------------------------------------------------------------------------
+
+_watched = None
+
+
+def watched_types():
+    """Model classes whose saving or deletion can change a public page."""
+    global _watched
+    if _watched is None:
+        from taggit.models import Tag
+        from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
+
+        from boerse.models import BoerseEntry
+        from cooperations.models import CooperationModel, LegalForm, Motive, TaskArea
+        from register.models import (
+            AdministrativeDistrict,
+            County,
+            Municipality,
+            Neighbourhood,
+            State,
+        )
+
+        _watched = (
+            Page,
+            PageViewRestriction,
+            CollectionViewRestriction,
+            Site,
+            BaseSiteSetting,
+            BaseGenericSetting,
+            TaskArea,
+            LegalForm,
+            CooperationModel,
+            Motive,
+            Tag,
+            get_image_model(),
+            get_document_model(),
+            BoerseEntry,
+            State,
+            AdministrativeDistrict,
+            County,
+            Municipality,
+            Neighbourhood,
+        )
+    return _watched
+
+
+def _model_saved(sender, instance, created=False, **kwargs):
+    if not isinstance(instance, watched_types()):
+        return
+    if created and isinstance(instance, _settings_types()):
+        return  # settings rows are created with their defaults on first use (a GET)
+    if isinstance(instance, _page_type()) and not instance.live:
+        return  # a draft changes no public page (unpublishing sends its own signal)
+    bump()
+
+
+def _model_deleted(sender, instance, **kwargs):
+    if isinstance(instance, watched_types()):
+        bump()
+
+
+def _settings_types():
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+
+    return (BaseSiteSetting, BaseGenericSetting)
+
+
+def _page_type():
+    from wagtail.models import Page
+
+    return Page
+
+
+def _content_changed(sender, **kwargs):
+    bump()
+
+
+def connect_signals():
+    """Connect the invalidation (idempotent). Called by the middleware; also call it from an
+    AppConfig.ready() so management commands (publish_scheduled_pages …) invalidate too."""
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    post_save.connect(_model_saved, dispatch_uid="page_cache_saved")
+    post_delete.connect(_model_deleted, dispatch_uid="page_cache_deleted")
+    page_published.connect(_content_changed, dispatch_uid="page_cache_published")
+    page_unpublished.connect(_content_changed, dispatch_uid="page_cache_unpublished")
+    post_page_move.connect(_content_changed, dispatch_uid="page_cache_moved")

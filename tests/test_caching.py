@@ -1,0 +1,378 @@
+"""The page cache (kooperationsatlas.caching): what is cached, for whom, and invalidation."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template import engines
+from django.test import RequestFactory, override_settings
+
+from kooperationsatlas import caching
+from search.models import IndexVersion
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+ERWITTE = "05974016"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 300  # on here, whatever the test settings say
+    caches[caching.PAGE_ALIAS].clear()
+    yield
+    caches[caching.PAGE_ALIAS].clear()
+
+
+def fetch(client, url, status=200, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == status, url
+    return response
+
+
+def test_second_anonymous_request_is_served_from_the_cache(
+    client, make_profile, django_assert_max_num_queries
+):
+    page = make_profile("Standesamt Cachetest")
+    first = fetch(client, page.url)
+    assert first["X-Cache"] == "MISS"
+    # The generation (one primary-key read) and the search index stamp (one more): nothing
+    # of the page itself is queried again.
+    with django_assert_max_num_queries(2):
+        second = fetch(client, page.url)
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert "Standesamt Cachetest" in second.content.decode()
+    # Headers of the rendered response are kept (security headers, content type).
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_publishing_shows_the_new_content_at_once(client, make_profile):
+    page = make_profile("Alter Titel der Kooperation", summary="Eine Zusammenarbeit.")
+    fetch(client, page.url)
+    home = fetch(client, "/")
+    assert "Neue Kooperation Cache" not in home.content.decode()
+    assert fetch(client, "/")["X-Cache"] == "HIT"
+
+    page.title = "Neuer Titel der Kooperation"
+    page.save_revision().publish()
+    changed = fetch(client, page.url)
+    assert changed["X-Cache"] == "MISS"
+    assert "Neuer Titel der Kooperation" in changed.content.decode()
+    assert "Alter Titel der Kooperation" not in changed.content.decode()
+
+    make_profile("Neue Kooperation Cache")
+    assert "Neue Kooperation Cache" in fetch(client, "/").content.decode()
+
+
+def test_unpublishing_removes_the_page_and_its_listing(client, make_profile):
+    page = make_profile("Bald offline Cache")
+    url = page.url
+    fetch(client, url)
+    assert fetch(client, url)["X-Cache"] == "HIT"
+    assert "Bald offline Cache" in fetch(client, "/").content.decode()
+    page.unpublish()
+    assert "X-Cache" not in fetch(client, url, status=404)  # 404s are never cached
+    assert "Bald offline Cache" not in fetch(client, "/").content.decode()
+    assert "X-Cache" not in fetch(client, url, status=404)
+
+
+def test_deleting_and_moving_pages_invalidate(client, make_profile, site_tree):
+    page = make_profile("Wird gelöscht Cache")
+    fetch(client, "/kooperationen/")
+    assert fetch(client, "/kooperationen/")["X-Cache"] == "HIT"
+    page.delete()
+    listing = fetch(client, "/kooperationen/")
+    assert listing["X-Cache"] == "MISS"
+    assert "Wird gelöscht Cache" not in listing.content.decode()
+
+
+def test_signed_in_users_never_get_or_fill_the_cache(client, make_profile, django_user_model):
+    page = make_profile("Nur anonym gecacht")
+    user = django_user_model.objects.create_user("leserin", password="x")
+    client.force_login(user)
+    for _ in range(2):
+        response = fetch(client, page.url)
+        assert "X-Cache" not in response  # neither served nor stored
+        assert "Mein Konto" in response.content.decode()
+    client.logout()
+    client.cookies.clear()
+    anonymous = fetch(client, page.url)
+    assert anonymous["X-Cache"] == "MISS"  # the signed-in visits stored nothing
+    assert "Mein Konto" not in anonymous.content.decode()
+    # A page cached for anonymous visitors is not served to a signed-in user.
+    client.force_login(user)
+    signed_in = fetch(client, page.url)
+    assert "X-Cache" not in signed_in
+    assert "Mein Konto" in signed_in.content.decode()
+
+
+def test_query_strings_are_distinct_entries(client, make_profile):
+    from search.indexing import sync_profiles
+
+    pages = [
+        make_profile("Standesamt Querytest", summary="Ein gemeinsames Standesamt."),
+        make_profile("Beihilfe Querytest", summary="Eine gemeinsame Beihilfestelle."),
+    ]
+    sync_profiles([page.pk for page in pages])  # publishing indexes only after a commit
+    standesamt = fetch(client, "/suche/?q=Standesamt")
+    beihilfe = fetch(client, "/suche/?q=Beihilfe")
+    assert standesamt["X-Cache"] == beihilfe["X-Cache"] == "MISS"
+    assert "Standesamt Querytest" in standesamt.content.decode()
+    assert "Standesamt Querytest" not in beihilfe.content.decode()
+    assert fetch(client, "/suche/?q=Standesamt")["X-Cache"] == "HIT"
+    assert fetch(client, "/suche/?q=Standesamt&seite=1")["X-Cache"] == "MISS"
+    api = fetch(client, "/api/v1/suche/?q=Beihilfe")
+    assert api["X-Cache"] == "MISS"
+    assert fetch(client, "/api/v1/suche/?q=Beihilfe")["X-Cache"] == "HIT"
+
+
+def test_invalid_and_error_responses_are_not_cached(client, site_tree):
+    for _ in range(2):
+        assert "X-Cache" not in fetch(client, "/gemeinden/99999999/", status=404)
+        assert "X-Cache" not in fetch(client, "/suche/?startjahr_von=abc", status=400)
+
+
+def test_register_pages_are_cached_and_a_register_change_invalidates(client, site_tree):
+    from register.models import Municipality
+
+    url = f"/gemeinden/{ERWITTE}/"
+    assert fetch(client, url)["X-Cache"] == "MISS"
+    assert fetch(client, url)["X-Cache"] == "HIT"
+    erwitte = Municipality.objects.get(ags=ERWITTE)
+    erwitte.name = "Erwitte-Cachetest"
+    erwitte.save()
+    changed = fetch(client, url)
+    assert changed["X-Cache"] == "MISS"
+    assert "Erwitte-Cachetest" in changed.content.decode()
+
+
+def test_a_search_index_change_in_another_process_invalidates(client, site_tree):
+    """rebuild_search_index (or any index change) bumps IndexVersion, maybe in another
+    process without this module's signals: the index stamp is part of every key."""
+    fetch(client, "/suche/")
+    assert fetch(client, "/suche/")["X-Cache"] == "HIT"
+    IndexVersion.bump()
+    assert fetch(client, "/suche/")["X-Cache"] == "MISS"
+
+
+def test_site_settings_change_invalidates(client, site_tree):
+    from wagtail.models import Site
+
+    from kooperationsatlas.models import SiteSettings
+
+    fetch(client, "/")
+    assert fetch(client, "/")["X-Cache"] == "HIT"
+    settings_row = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings_row.operator = "Betreiber Cachetest"
+    settings_row.save()
+    assert "Betreiber Cachetest" in fetch(client, "/").content.decode()
+
+
+def test_excluded_paths_and_session_or_message_cookies_bypass(client, make_profile, settings):
+    page = make_profile("Cookie Cachetest")
+    fetch(client, page.url)
+    assert fetch(client, page.url)["X-Cache"] == "HIT"
+    client.cookies[settings.SESSION_COOKIE_NAME] = "irgendwas"
+    assert "X-Cache" not in fetch(client, page.url)
+    del client.cookies[settings.SESSION_COOKIE_NAME]
+    client.cookies["messages"] = "x"
+    assert "X-Cache" not in fetch(client, page.url)
+    del client.cookies["messages"]
+    assert "X-Cache" not in fetch(client, page.url, HTTP_AUTHORIZATION="Basic eDp5")
+    assert fetch(client, page.url)["X-Cache"] == "HIT"
+
+
+# --- the response policy, with the middleware around plain views ----------------------------
+
+
+def run_twice(view, path="/policy-test/"):
+    """The middleware around ``view``: two anonymous GET requests; returns both responses."""
+    middleware = caching.PageCacheMiddleware(view)
+    factory = RequestFactory()
+    responses = []
+    for _ in range(2):
+        request = factory.get(path)
+        responses.append(middleware(request))
+    return responses
+
+
+def test_responses_setting_cookies_are_not_cached():
+    def view(request):
+        response = HttpResponse("<p>mit Cookie</p>")
+        response.set_cookie("merker", "1")
+        return response
+
+    first, second = run_twice(view)
+    assert "X-Cache" not in first and "X-Cache" not in second
+    assert second.cookies["merker"].value == "1"
+
+
+def test_pages_with_a_csrf_token_are_not_cached():
+    template = engines["django"].from_string(
+        '<form method="post">{% csrf_token %}<button>Senden</button></form>'
+    )
+    calls = []
+
+    def view(request):
+        calls.append(request)
+        return HttpResponse(template.render({}, request))
+
+    first, second = run_twice(view)
+    assert b"csrfmiddlewaretoken" in first.content
+    assert "X-Cache" not in second
+    assert len(calls) == 2
+
+    def token_only(request):  # the token used without a form in the page
+        get_token(request)
+        return HttpResponse("<p>Token</p>")
+
+    assert "X-Cache" not in run_twice(token_only)[1]
+
+
+def test_private_no_store_and_vary_star_responses_are_not_cached():
+    from django.views.decorators.cache import never_cache
+
+    @never_cache
+    def private(request):
+        return HttpResponse("privat")
+
+    def vary_all(request):
+        response = HttpResponse("vary")
+        response["Vary"] = "*"
+        return response
+
+    def public(request):
+        return HttpResponse("öffentlich")
+
+    assert "X-Cache" not in run_twice(private)[1]
+    assert "X-Cache" not in run_twice(vary_all, "/vary/")[1]
+    assert run_twice(public, "/public/")[1]["X-Cache"] == "HIT"
+
+
+def test_post_and_excluded_prefixes_are_never_cached():
+    middleware = caching.PageCacheMiddleware(lambda request: HttpResponse("ok"))
+    factory = RequestFactory()
+    for _ in range(2):
+        assert "X-Cache" not in middleware(factory.post("/suche/"))
+        assert "X-Cache" not in middleware(factory.get("/admin/"))
+        assert "X-Cache" not in middleware(factory.get("/konto/"))
+        assert "X-Cache" not in middleware(factory.get("/boerse/"))
+
+
+@override_settings(PAGE_CACHE_SECONDS=0)
+def test_a_timeout_of_zero_switches_the_cache_off():
+    assert "X-Cache" not in run_twice(lambda request: HttpResponse("ok"))[1]
+
+
+# --- across processes ------------------------------------------------------------------------
+
+
+def test_invalidation_reaches_other_processes_with_their_own_local_memory(client, make_profile):
+    """Two worker processes, each with its own LocMemCache: a publish handled by one makes
+    the other render the new content too, because the generation lives in the database."""
+    other_process = caching.PAGE_ALIAS + "-other"
+    page = make_profile("Prozess Alt")
+    with override_settings(
+        CACHES={
+            **caching.settings.CACHES,
+            other_process: {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"other-{uuid.uuid4().hex}",
+            },
+        }
+    ):
+        fetch(client, page.url)  # process A fills its cache
+        assert fetch(client, page.url)["X-Cache"] == "HIT"
+
+        def in_other_process():
+            original = caching.PAGE_ALIAS
+            caching.PAGE_ALIAS = other_process
+            try:
+                return fetch(client, page.url)
+            finally:
+                caching.PAGE_ALIAS = original
+
+        assert in_other_process()["X-Cache"] == "MISS"  # process B fills its own
+        assert in_other_process()["X-Cache"] == "HIT"
+        page.title = "Prozess Neu"
+        page.save_revision().publish()  # handled by process A
+        seen_by_b = in_other_process()
+        assert seen_by_b["X-Cache"] == "MISS"
+        assert "Prozess Neu" in seen_by_b.content.decode()
+        caches[other_process].clear()
+
+
+def redis_available():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not redis_available(), reason="no Redis at TEST_REDIS_URL")
+def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, make_profile):
+    prefix = f"test-caching-{uuid.uuid4().hex}"
+    redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": prefix,
+    }
+    page = make_profile("Redis Alt")
+    script = (
+        "import django; django.setup();"
+        "from django.core.cache import caches;"
+        "from kooperationsatlas import caching;"
+        "print(caches[caching.GENERATION_ALIAS].get(caching.GENERATION_KEY))"
+    )
+    env = dict(
+        os.environ,
+        DJANGO_SETTINGS_MODULE="kooperationsatlas.settings.test",
+        CACHE_URL=REDIS_URL,
+        CACHE_KEY_PREFIX=prefix,
+    )
+
+    def generation_in_other_process():
+        result = subprocess.run(
+            [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    try:
+        with override_settings(
+            CACHES={
+                "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+                "pages": {**redis_cache, "KEY_PREFIX": f"{prefix}-pages"},
+                "shared": {**redis_cache, "TIMEOUT": None},
+            }
+        ):
+            assert fetch(client, page.url)["X-Cache"] == "MISS"
+            assert fetch(client, page.url)["X-Cache"] == "HIT"
+            before = caches["shared"].get(caching.GENERATION_KEY)
+            assert before and generation_in_other_process() == before
+            page.title = "Redis Neu"
+            page.save_revision().publish()
+            after = generation_in_other_process()
+            assert after not in ("", "None", before)
+            fresh = fetch(client, page.url)
+            assert fresh["X-Cache"] == "MISS"
+            assert "Redis Neu" in fresh.content.decode()
+    finally:
+        import redis
+
+        connection = redis.Redis.from_url(REDIS_URL)
+        keys = list(connection.scan_iter(f"{prefix}*"))
+        if keys:
+            connection.delete(*keys)
+        assert not list(connection.scan_iter(f"{prefix}*"))
