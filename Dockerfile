@@ -15,9 +15,10 @@ RUN useradd --system --create-home --home-dir /home/atlas atlas \
 
 WORKDIR /app
 # The site runs from its checkout (templates, static files and data beside the code),
-# hence an editable install, as with `make run`.
+# hence an editable install, as with `make run`; the exact, hash-checked versions of
+# requirements.lock, as with `make`.
 COPY --chown=atlas:atlas . /app
-RUN pip install -e .
+RUN pip install --require-hashes -r requirements.lock && pip install --no-deps -e .
 
 USER atlas
 EXPOSE 8000

@@ -1,9 +1,10 @@
 -- wrk script of benchmarks/load.py: one page type per wrk process.
 --
---   wrk -t1 -c8 -d60s -s benchmarks/load.lua http://127.0.0.1:PORT -- URL_FILE
+--   wrk -t1 -c8 -d60s -s benchmarks/load.lua http://127.0.0.1:PORT -- URL_FILE [START]
 --
 -- URL_FILE holds one path per line (already drawn with the popularity distribution);
--- each thread walks it from its own starting point. Counts the responses by status and
+-- the thread walks it from line START + 1 (default 0): the measured run continues where
+-- the warm-up stopped, so it does not replay the warm-up's URLs. Counts the responses by status and
 -- by the X-Cache header, and prints one line "JSON {...}" with the totals and the
 -- latency percentiles in microseconds (wrk measures from sending to the full response).
 
@@ -31,7 +32,8 @@ function init(args)
     end
   end
   file:close()
-  position = math.floor(#paths * (id or 0) / 7) % #paths
+  local start = tonumber(args[2] or "0") or 0
+  position = (start + math.floor(#paths * (id or 0) / 7)) % #paths
 end
 
 function request()

@@ -1,8 +1,8 @@
 """Load benchmark: the site under gunicorn, driven by wrk over a mix of page types.
 
-Run: .venv/bin/python benchmarks/load.py [--duration 60] [--connections 32] [--workers N]
-     [--cold-duration 60] [--cache-url redis://127.0.0.1:6379/0] [--var-dir DIR] [--fresh]
-     [--save-json FILE]
+Run: .venv/bin/python benchmarks/load.py [--duration 60] [--warmup 60] [--connections 32]
+     [--workers N] [--threads T] [--cold-duration 60] [--cache-url redis://127.0.0.1:6379/0]
+     [--var-dir DIR] [--fresh] [--save-json FILE]
 
 1. A throw-away database (SQLite in --var-dir, default a folder in the system's temporary
    directory; never var/): migrations, ``createcachetable``, the real register, the site
@@ -13,8 +13,12 @@ Run: .venv/bin/python benchmarks/load.py [--duration 60] [--connections 32] [--w
    of distinct URLs: searches with words and filters, all profiles, all municipalities and
    Kreise, partner searches; the home page.
 3. gunicorn on 127.0.0.1:<free port> with the production settings (DEBUG off, a random
-   SECRET_KEY, SECURE_SSL_REDIRECT=0), warm-up, then one wrk process per page type at the
-   same time, the connections split by the mix (32 in all), for --duration seconds.
+   SECRET_KEY, SECURE_SSL_REDIRECT=0) and the page cache in Redis (--cache-url, a key
+   prefix of its own, deleted before and after; ``--cache-url ''``: local memory per
+   worker). A warm-up of --warmup seconds with the same mix (not measured), then one wrk
+   process per page type at the same time, the connections split by the mix (32 in all),
+   for --duration seconds. The measured run continues the drawn URL sequence where the
+   warm-up stopped (it does not replay the warm-up's requests).
 4. The same again with the page cache switched off (PAGE_CACHE_SECONDS=0): the cold
    baseline, so the cache's effect is a ratio.
 
@@ -230,13 +234,16 @@ class Server:
             env["CACHE_KEY_PREFIX"] = f"load-bench-{secrets.token_hex(4)}"
             self.key_prefix = env["CACHE_KEY_PREFIX"]
         self.cache_url = args.cache_url
+        self.delete_keys()  # a fresh prefix, but make sure: start with an empty cache
+        worker_options = ["--workers", str(args.workers)]
+        if args.threads > 1:
+            worker_options += ["--worker-class", "gthread", "--threads", str(args.threads)]
         command = [
             str(VENV_BIN / "gunicorn"),
             "kooperationsatlas.wsgi:application",
             "--bind",
             f"127.0.0.1:{self.port}",
-            "--workers",
-            str(args.workers),
+            *worker_options,
             "--timeout",
             "60",
             "--error-logfile",
@@ -275,6 +282,9 @@ class Server:
                 self.process.wait()
             except ProcessLookupError:
                 pass
+        self.delete_keys()
+
+    def delete_keys(self):
         if self.cache_url:  # the run's keys only
             import redis
 
@@ -299,8 +309,9 @@ def split_connections(total):
     return counts
 
 
-def run_wrk(server, var_dir, connections, duration):
-    """One wrk per page type, all at once; returns {kind: figures}."""
+def run_wrk(server, var_dir, connections, duration, start=None):
+    """One wrk per page type, all at once, each walking its URL list from start[kind];
+    returns {kind: figures}."""
     processes = {}
     for kind, count in split_connections(connections).items():
         command = [
@@ -315,6 +326,7 @@ def run_wrk(server, var_dir, connections, duration):
             server.url,
             "--",
             str(var_dir / f"urls-{kind}.txt"),
+            str((start or {}).get(kind, 0)),
         ]
         processes[kind] = (
             count,
@@ -328,6 +340,7 @@ def run_wrk(server, var_dir, connections, duration):
             raise RuntimeError(f"wrk ({kind}) gave no figures:\n{out}\n{err}")
         figures = json.loads(line[5:])
         figures["connections"] = count
+        figures["start"] = (start or {}).get(kind, 0)
         seconds = figures["duration_us"] / 1e6
         figures["rps"] = figures["requests"] / seconds if seconds else 0.0
         figures["errors"] = (
@@ -343,16 +356,63 @@ def run_wrk(server, var_dir, connections, duration):
     return results
 
 
+def hit_capacity(server, var_dir, connections, duration):
+    """All connections on the home page (always a cache hit after its first request): what
+    the server delivers when every request is a hit, whatever the URL mix."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "10s"]
+    command += ["-s", str(LUA_SCRIPT), server.url, "--", str(var_dir / "urls-home.txt")]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
+    line = next((x for x in out.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk (hit capacity) gave no figures:\n{out}")
+    figures = json.loads(line[5:])
+    figures["rps"] = figures["requests"] / (figures["duration_us"] / 1e6)
+    return figures
+
+
 def measure(args, *, page_cache_seconds, duration):
     var_dir = Path(args.var_dir)
     server = Server(args, page_cache_seconds=page_cache_seconds)
     try:
         server.wait_ready()
+        start = {}
         if args.warmup:
-            run_wrk(server, var_dir, args.connections, args.warmup)
-        return run_wrk(server, var_dir, args.connections, duration)
+            warm = run_wrk(server, var_dir, args.connections, args.warmup)
+            # continue the sequence after the warm-up (+ the requests in flight at its end)
+            start = {kind: f["requests"] + f["connections"] for kind, f in warm.items()}
+        load_before = os.getloadavg()[0]
+        results = run_wrk(server, var_dir, args.connections, duration, start)
+        if page_cache_seconds and args.hit_capacity:
+            results["_hit_capacity"] = hit_capacity(
+                server, var_dir, args.connections, args.hit_capacity
+            )
+        for kind, figures in run_results(results).items():
+            figures["repeat_share"] = repeat_share(var_dir, kind, start.get(kind, 0), figures)
+            if args.warmup:
+                figures["warmup_requests"] = warm[kind]["requests"]
+                figures["warmup_hit_rate"] = warm[kind]["hit_rate"]
+        return results, {"before": load_before, "after": os.getloadavg()[0]}
     finally:
         server.stop()
+
+
+def run_results(results):
+    return {kind: figures for kind, figures in results.items() if kind in MIX}
+
+
+def repeat_share(var_dir, kind, start, figures):
+    """Share of the measured requests whose URL was requested before (in the warm-up or
+    earlier in the run): the hit rate an unlimited, never-invalidated cache would reach."""
+    lines = (var_dir / f"urls-{kind}.txt").read_text().split()
+    end = start + figures["requests"]
+    if end > len(lines):
+        return None
+    seen = set(lines[:start])
+    repeats = 0
+    for url in lines[start:end]:
+        repeats += url in seen
+        seen.add(url)
+    return repeats / figures["requests"] if figures["requests"] else None
 
 
 # --- the report --------------------------------------------------------------------------
@@ -366,7 +426,7 @@ def print_table(title, results, baseline=None):
     print(f"\n{title}")
     header = (
         f"{'Seitentyp':<20}{'Verb.':>6}{'Anfr./s':>9}{'p50':>10}{'p95':>10}{'p99':>10}"
-        f"{'Fehler':>8}{'Treffer':>9}"
+        f"{'Fehler':>8}{'Treffer':>9}{'Wdh.':>6}"
     )
     if baseline:
         header += f"{'× kalt':>8}"
@@ -376,9 +436,10 @@ def print_table(title, results, baseline=None):
         f = results[kind]
         total_rps += f["rps"]
         hit = "–" if f["hit_rate"] is None else f"{f['hit_rate']:.0%}"
+        repeat = "–" if f.get("repeat_share") is None else f"{f['repeat_share']:.0%}"
         line = (
             f"{label:<20}{f['connections']:>6}{f['rps']:>9.0f}{ms(f['p50_us']):>10}"
-            f"{ms(f['p95_us']):>10}{ms(f['p99_us']):>10}{f['errors']:>8}{hit:>9}"
+            f"{ms(f['p95_us']):>10}{ms(f['p99_us']):>10}{f['errors']:>8}{hit:>9}{repeat:>6}"
         )
         if baseline:
             cold = baseline[kind]["rps"]
@@ -388,7 +449,7 @@ def print_table(title, results, baseline=None):
 
 
 def args_total(results):
-    return sum(f["connections"] for f in results.values())
+    return sum(f["connections"] for f in run_results(results).values())
 
 
 def verdicts(results):
@@ -396,12 +457,12 @@ def verdicts(results):
     for kind, target in TARGET_RPS.items():
         rps = results[kind]["rps"]
         lines.append((rps >= target, f"{MIX[kind][0]}: {rps:.0f} Anfragen/s (Ziel ≥ {target})"))
-    worst = max(results, key=lambda kind: results[kind]["p99_us"])
+    worst = max(run_results(results), key=lambda kind: results[kind]["p99_us"])
     p99 = results[worst]["p99_us"] / 1000
     lines.append(
         (p99 <= TARGET_P99_MS, f"p99 höchstens {p99:.0f} ms ({MIX[worst][0]}; Ziel ≤ 500 ms)")
     )
-    errors = sum(f["errors"] for f in results.values())
+    errors = sum(f["errors"] for f in run_results(results).values())
     lines.append((errors == 0, f"{errors} Fehler (Ziel 0)"))
     return [f"{'PASS' if ok else 'FAIL'}  {text}" for ok, text in lines]
 
@@ -419,10 +480,18 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=int, default=60, help="seconds of load (cache on)")
     parser.add_argument("--cold-duration", type=int, default=60, help="0: no cold baseline")
-    parser.add_argument("--warmup", type=int, default=10, help="seconds before each run")
+    parser.add_argument("--warmup", type=int, default=60, help="seconds before each run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
-    parser.add_argument("--cache-url", default="", help="Redis URL: pages in Redis")
+    parser.add_argument("--threads", type=int, default=1, help=">1: gthread workers")
+    parser.add_argument(
+        "--cache-url",
+        default="redis://127.0.0.1:6379/0",
+        help="Redis URL for the page cache ('': local memory per worker)",
+    )
+    parser.add_argument(
+        "--hit-capacity", type=int, default=20, help="seconds of home-page-only load (0: skip)"
+    )
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--zipf", type=float, default=0.8, help="popularity exponent")
@@ -472,7 +541,9 @@ def main(argv=None):
     print(
         f"\nLastbenchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, git {git_revision()}, "
         f"Python {platform.python_version()}, {os.cpu_count()} Kerne, Last {load:.1f}; "
-        f"gunicorn {args.workers} Worker (sync), SQLite, Seiten-Cache "
+        f"gunicorn {args.workers} Worker "
+        f"({f'gthread, {args.threads} Threads' if args.threads > 1 else 'sync'}), SQLite, "
+        "Seiten-Cache "
         f"{'Redis' if args.cache_url else 'lokaler Speicher je Worker'}; "
         f"{args.profiles} synthetische Steckbriefe; wrk {args.connections} Verbindungen, "
         f"{args.duration} s (Aufwärmen {args.warmup} s)"
@@ -485,12 +556,36 @@ def main(argv=None):
         )
     )
     out = {"args": vars(args), "urls": urls, "load_before": load}
-    out["cached"] = measure(args, page_cache_seconds=300, duration=args.duration)
+    out["cached"], out["load_cached"] = measure(
+        args, page_cache_seconds=300, duration=args.duration
+    )
     if args.cold_duration:
-        out["cold"] = measure(args, page_cache_seconds=0, duration=args.cold_duration)
+        out["cold"], out["load_cold"] = measure(
+            args, page_cache_seconds=0, duration=args.cold_duration
+        )
     print_table("Mit Seiten-Cache", out["cached"], out.get("cold"))
+    print(
+        "Treffer: Anteil X-Cache HIT der Messung (ohne Aufwärmen); Wdh.: Anteil der "
+        "gemessenen Anfragen, deren URL schon vorher angefragt wurde (Obergrenze der Treffer)"
+    )
+    print(
+        "Last (1 min) vor/nach der Messung: {before:.1f} / {after:.1f}".format(**out["load_cached"])
+    )
+    capacity = out["cached"].get("_hit_capacity")
+    if capacity:
+        print(
+            f"Nur Treffer ({args.connections} Verbindungen nur auf die Startseite, "
+            f"{args.hit_capacity} s): {capacity['rps']:.0f} Anfragen/s, p50 "
+            f"{ms(capacity['p50_us'])}, p99 {ms(capacity['p99_us'])}, "
+            f"{capacity['hits']} von {capacity['requests']} Treffer"
+        )
     if "cold" in out:
         print_table("Ohne Seiten-Cache (PAGE_CACHE_SECONDS=0)", out["cold"])
+        print(
+            "Last (1 min) vor/nach der Messung: {before:.1f} / {after:.1f}".format(
+                **out["load_cold"]
+            )
+        )
     print("\nZiele (mit Seiten-Cache):")
     for line in verdicts(out["cached"]):
         print(f"  {line}")

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from kooperationsatlas.throttle import rate_limit
+
 from .forms import EntryForm, FilterForm, InterestForm, ModerationForm, RenewForm
 from .models import BoerseEntry, EntryStatus
 from .services import (
@@ -126,6 +128,7 @@ def _posting_refused(request):
 
 
 @login_required
+@rate_limit("boerse-entry", 10, 60 * 60)
 def entry_create(request):
     if not can_post(request.user):
         return _posting_refused(request)
@@ -255,6 +258,7 @@ def entry_renew(request, pk):
 
 
 @login_required
+@rate_limit("boerse-interest", 10, 60 * 60)
 def entry_interest(request, pk):
     entry = get_object_or_404(BoerseEntry.objects.public().select_related(*ENTRY_RELATED), pk=pk)
     if request.method != "POST":  # e.g. back from the login page: show the form

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from kooperationsatlas.models import SiteSettings
+from kooperationsatlas.throttle import rate_limit
 
 from .forms import FeedbackForm
 from .models import AccessibilityFeedback
@@ -41,6 +42,7 @@ def _forward(request, feedback, to):
     return True
 
 
+@rate_limit("accessibility-feedback", 5, 60 * 60)
 def feedback(request):
     if request.method == "POST":
         form = FeedbackForm(request.POST)

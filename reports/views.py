@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 
 from boerse.services import account_of, can_post
+from kooperationsatlas.throttle import rate_limit
 
 from .forms import ReportForm
 from .models import Report
@@ -46,6 +47,7 @@ def _initial(user, account):
 
 
 @login_required
+@rate_limit("report", 10, 60 * 60)
 def report_create(request):
     if not can_post(request.user):
         return refused(request, _refusal_reason(request.user))

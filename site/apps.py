@@ -6,7 +6,7 @@ class KooperationsatlasConfig(AppConfig):
     verbose_name = "Kooperationsatlas"
 
     def ready(self):
-        from . import caching
+        from . import caching, security  # noqa: F401  (security sets Pillow's pixel limit)
 
         # Here rather than in the middleware, so management commands invalidate too.
         caching.connect_signals()

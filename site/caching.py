@@ -51,7 +51,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils.cache import cc_delim_re, has_vary_header
 
 logger = logging.getLogger(__name__)
@@ -107,25 +107,47 @@ def bump():
         transaction.on_commit(_write_generation)
 
 
-def generation():
-    """The current cache generation, '' when it cannot be read (then nothing is cached)."""
+_index_stamp_sql = None
+
+
+def index_stamp():
+    """``IndexVersion.current_stamp()`` as one plain primary-key read.
+
+    Runs on every cacheable request, so it skips the ORM (a queryset costs about 0.6 ms
+    of a 2 ms cache hit); same row, same result."""
+    global _index_stamp_sql
     from search.models import IndexVersion
 
+    connection = connections[router.db_for_read(IndexVersion)]
+    if _index_stamp_sql is None:
+        meta = IndexVersion._meta
+        quote = connection.ops.quote_name
+        _index_stamp_sql = (
+            f"SELECT {quote(meta.get_field('stamp').column)} FROM {quote(meta.db_table)} "
+            f"WHERE {quote(meta.pk.column)} = %s"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_index_stamp_sql, [1])
+        row = cursor.fetchone()
+    return (row[0] if row else "") or ""
+
+
+def generation():
+    """The current cache generation, '' when it cannot be read (then nothing is cached)."""
     try:
         store = caches[GENERATION_ALIAS]
         stamp = store.get(GENERATION_KEY)
         if stamp is None:
             store.add(GENERATION_KEY, _new_stamp(), timeout=None)
             stamp = store.get(GENERATION_KEY)
-        index_stamp = IndexVersion.current_stamp()
+        index_stamp_now = index_stamp()
     except Exception:
         logger.warning(
-            "Page cache off for this request: generation not readable "
-            "(run manage.py migrate?)",
+            "Page cache off for this request: generation not readable (run manage.py migrate?)",
             exc_info=True,
         )
         return ""
-    return f"{stamp}:{index_stamp}" if stamp else ""
+    return f"{stamp}:{index_stamp_now}" if stamp else ""
 
 
 # --- the policy ----------------------------------------------------------------------------
@@ -178,6 +200,7 @@ class PageCacheMiddleware:
         current = generation()
         if not current:
             return self.get_response(request)
+        request.page_cache_generation = current  # for per-process memos of the views
         key = cache_key(request, current)
         store = caches[PAGE_ALIAS]
         try:

@@ -16,6 +16,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
         import_register(progress=False)
 
 
+@pytest.fixture(autouse=True)
+def clear_caches():
+    """Each test starts with empty caches: throttle counters and cached pages don't leak."""
+    from django.core.cache import caches
+
+    for alias in ("default", "pages"):
+        caches[alias].clear()
+
+
 @pytest.fixture
 def site_tree(db):
     """The home page and the profile index, as a fresh installation has them."""

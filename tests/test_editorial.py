@@ -62,7 +62,7 @@ def test_redaktion_has_exactly_the_intended_permissions():
     root = Page.get_first_root_node()
     perms = group_permissions(EDITORS_GROUP)
 
-    assert perms["model"] == {"wagtailadmin.access_admin"} | {
+    assert perms["model"] == {"wagtailadmin.access_admin", "guides.view_glossaryterm"} | {
         f"cooperations.view_{model}" for model in TAXONOMY
     }
     assert perms["page"] == {(root.pk, "add_page"), (root.pk, "change_page")}
@@ -80,6 +80,11 @@ def test_moderation_has_exactly_the_intended_permissions():
         "accounts.view_municipalaccount",
         "accounts.add_municipalaccount",
         "accounts.change_municipalaccount",
+        # and keeps the glossary (guides/migrations/0002).
+        "guides.view_glossaryterm",
+        "guides.add_glossaryterm",
+        "guides.change_glossaryterm",
+        "guides.delete_glossaryterm",
     } | {
         f"cooperations.{action}_{model}"
         for model in TAXONOMY

@@ -74,11 +74,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kooperationsatlas.security.SecurityHeadersMiddleware",
+    "kooperationsatlas.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kooperationsatlas.security.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -119,6 +122,58 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches (policy and invalidation: kooperationsatlas.caching, docs/load.md): per-process
+# local memory, or Redis when CACHE_URL (or REDIS_URL) is set. "default" holds counters
+# (login throttling) and Wagtail's own entries, "pages" the page cache (its own store, so
+# culling pages never drops a counter), "shared" what every process must see: the page
+# cache's content generation, in the database (table from manage.py createcachetable) or
+# in that Redis.
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    _redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kooperationsatlas"),
+    }
+    CACHES = {
+        "default": _redis,
+        "pages": {**_redis, "KEY_PREFIX": f"{_redis['KEY_PREFIX']}-pages"},
+        "shared": {**_redis, "TIMEOUT": None},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pages",
+            "OPTIONS": {"MAX_ENTRIES": 1000},  # about 50 MB per process
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "atlas_cache",
+            "TIMEOUT": None,
+        },
+    }
+# Seconds a page stays in the page cache (also bounds what no signal reports); 0: off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+
+# Security (docs/security.md). Headers on every response; production adds HSTS and
+# HTTPS-only cookies. CSP and Permissions-Policy: kooperationsatlas.security.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Login throttling (kooperationsatlas.throttle): failed logins per window, counted by the
+# backend; the middleware answers these login URLs with 429 while throttled.
+AUTHENTICATION_BACKENDS = ["kooperationsatlas.throttle.LoginThrottleBackend"]
+LOGIN_THROTTLE = {"user_ip": (5, 15 * 60), "ip": (30, 15 * 60)}
+LOGIN_THROTTLE_PATHS = ["/konto/anmelden/", "/admin/login/", "/django-admin/login/"]
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: none).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 LOGIN_URL = "/konto/anmelden/"
 LOGIN_REDIRECT_URL = "/konto/"
 LOGOUT_REDIRECT_URL = "/"
@@ -147,6 +202,11 @@ STORAGES = {
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Request bodies without files: 5 MB (forms, admin page edits); file uploads above 2.5 MB
+# are streamed to a temporary file. Upload size limits per type are below (Wagtail).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o644
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -179,6 +239,9 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "ods", "pdf", "pptx", "rtf", "tx
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+# Decompression-bomb limit (pixels x frames) checked on upload; PIL.Image.MAX_IMAGE_PIXELS
+# is set from it in kooperationsatlas.security.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILADMIN_COMMENTS_ENABLED = True
 
 LOGGING = {

@@ -42,12 +42,6 @@ AXE_PATH = CHECKOUT / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT_MS = 20_000
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "e2e: browser test against a served site (Debian Chromium + Playwright)"
-    )
-
-
 def artifacts_dir():
     return Path(os.environ.get("E2E_ARTIFACTS_DIR") or CHECKOUT / "var" / "test-artifacts" / "e2e")
 
