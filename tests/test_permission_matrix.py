@@ -40,6 +40,8 @@ from boerse.models import BoerseEntry, EntryStatus
 from cooperations.models import ContactPerson
 from cooperations.taxonomy import TaskArea
 from register.models import Municipality
+from reports.forms import ParsedPartner
+from reports.services import create_report
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +58,9 @@ DRAFT_SECRET = "Geheimprojekt"
 PUBLISHED_TITLE = "Abwasserverbund Narwal"
 REVISION_TITLE = "Abwasserverbund Narwal Okapi Wombatgehege"  # unpublished newer revision
 REVISION_SECRET = "Wombatgehege"
+REPORT_TITLE = "Gemeldete Kooperation Nashornpflege"
+REPORT_SECRET = "Nashornpflege"
+REPORT_CONTACT = "melderin@kommune-a.example"
 PROFILE_TITLE = "Standesamtsverbund Albatros"
 PRIVATE_NAME = "Xaveria Vertraulich"
 PRIVATE_SECRET = "Xaveria"
@@ -214,7 +219,10 @@ ROUTES = {
     ],
     "konto/meldungen/": [case("/konto/meldungen/", LOGIN_THEN_200)],
     "konto/meldungen/neu/": [case("/konto/meldungen/neu/", "login 200 200 403 403 403")],
-    "konto/meldungen/<int:pk>/": [case("/konto/meldungen/999999/", "login 404 404 404 404 404")],
+    "konto/meldungen/<int:pk>/": [
+        case("/konto/meldungen/{report_a}/", "login 200 404 404 404 404", muni_a=[REPORT_TITLE]),
+        case("/konto/meldungen/999999/", "login 404 404 404 404 404"),
+    ],
     "barrierefreiheit/rueckmeldung/": [case("/barrierefreiheit/rueckmeldung/", ALL_200)],
     "barrierefreiheit/rueckmeldung/danke/": [
         case("/barrierefreiheit/rueckmeldung/danke/", ALL_200)
@@ -353,6 +361,24 @@ def world(make_profile, site_tree):
         entry.task_areas.add(area)
         values[key] = entry.pk
     saved = SavedSearch.objects.create(user=users["muni_a"], name="Suche A", text="Beihilfe")
+    report = create_report(
+        users["muni_a"],
+        users["muni_a"].municipal_account,
+        {
+            "title": REPORT_TITLE,
+            "summary": "Gemeldet von Kommune A.",
+            "description": "Beschreibung der Meldung.",
+            "task_areas": [area],
+            "sources": ["https://example.org/meldung"],
+            "contact_name": "Melderin",
+            "contact_email": REPORT_CONTACT,
+        },
+        [
+            ParsedPartner(
+                role="lead", municipality=users["muni_a"].municipal_account.municipality
+            )
+        ],
+    )
     document = get_document_model().objects.create(
         title="Satzung", file=ContentFile(b"Satzungstext", name="satzung.txt")
     )
@@ -368,6 +394,7 @@ def world(make_profile, site_tree):
         draft_url=f"{index_url}{draft.slug}/",
         draft_id=draft.pk,
         search_a=saved.pk,
+        report_a=report.pk,
         token_a=unsubscribe_token(saved),
         document_id=document.pk,
         document_file=document.file.name.rsplit("/", 1)[-1],
@@ -411,6 +438,8 @@ def matches(expected, got):
 def forbidden_texts(role, url):
     """What this role must never see at this URL."""
     texts = [DRAFT_SECRET, REVISION_SECRET]
+    if role != "muni_a" or not url.startswith("/konto/meldungen/"):
+        texts += [REPORT_SECRET, REPORT_CONTACT]  # a reported draft: only its reporter sees it
     export = url.startswith(EXPORT_PREFIXES)
     if role == "anon" or export:
         texts += [PRIVATE_SECRET, PRIVATE_EMAIL]
