@@ -30,8 +30,7 @@ lock:
 	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
 	  $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
 
-# Known vulnerabilities in the locked versions (pip-audit, PyPI's vulnerability data), then in
-# the npm packages of the browser tests (npm audit, the npm registry's advisories).
+# Known vulnerabilities in the locked versions (pip-audit, PyPI's vulnerability data).
 # --strict: a package the service cannot answer for fails the audit instead of being skipped.
 # If the service cannot be reached at all, the audit fails too, unless AUDIT_UNREACHABLE=warn
 # (set by .ci/run for machines without access): then it says loudly that nothing was audited.
@@ -47,7 +46,6 @@ audit: $(STAMP)
 	  if [ "$(AUDIT_UNREACHABLE)" = warn ]; then \
 	    echo "WARNUNG: weiter ohne Audit (AUDIT_UNREACHABLE=warn)." >&2; exit 0; fi; \
 	fi; exit $$status
-	npm audit --audit-level=moderate
 
 # Database, register, demo content and search index on the embedded default (SQLite in var/).
 setup: $(STAMP)
