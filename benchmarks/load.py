@@ -19,10 +19,13 @@ Run: .venv/bin/python benchmarks/load.py [--duration 60] [--warmup 60] [--connec
    process per page type at the same time, the connections split by the mix (32 in all),
    for --duration seconds. The measured run continues the drawn URL sequence where the
    warm-up stopped (it does not replay the warm-up's requests).
-4. The same again with the page cache switched off (PAGE_CACHE_SECONDS=0): the cold
-   baseline, so the cache's effect is a ratio.
+4. Hits only (--hit-capacity seconds): all connections on the cached home page, what the
+   server delivers when every request is a hit.
+5. The same warm-up and measured run with the page cache switched off
+   (PAGE_CACHE_SECONDS=0): the cold baseline, so the cache's effect is a ratio.
 
-Prints requests/s, p50/p95/p99, errors and the cache hit rate per page type, then
+Prints requests/s, p50/p95/p99, errors, the cache hit rate and the repeat share (requests
+whose URL came before: the best hit rate possible) per page type, then
 PASS/FAIL per target (search ≥ 100 requests/s, profile ≥ 200 requests/s, p99 ≤ 500 ms and
 zero errors for every type, with the cache). Exit code 0 whatever the figures. The server
 is always stopped (its whole process group), also on Ctrl-C.
