@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from search.contract import DEFAULT_PAGE_SIZE, MAX_RADIUS_KM
-from search.forms import DEFAULT_RADIUS_KM, DEFAULT_SORT, PAGE, PLACE, SearchForm, query_string
+from search.forms import DEFAULT_RADIUS_KM, DEFAULT_SORT, SearchForm, query_string
 from search.service import search
 from search.views import (
-    _error_messages,
-    _typed_values,
+    error_messages,
     facet_groups,
-    selected_only_groups,
+    invalid_form_context,
     selections,
+    typed_values,
 )
 
 from . import charts
@@ -202,7 +202,7 @@ def figure_context(figure, data, query, place):
 def _base_context(form):
     return {
         "form": form,
-        "values": _typed_values(form),
+        "values": typed_values(form),
         "notices": list(form.notices),
         "max_radius": MAX_RADIUS_KM,
         "default_radius": DEFAULT_RADIUS_KM,
@@ -214,20 +214,7 @@ def dashboard(request):
     form = SearchForm(request.GET)
     context = _base_context(form)
     if not form.is_valid():
-        params = request.GET.copy()
-        params.pop(PAGE, None)
-        candidates = []
-        for candidate in form.place_candidates:
-            params[PLACE] = candidate.ags
-            candidates.append(
-                (candidate, reverse("inventory:dashboard") + "?" + params.urlencode())
-            )
-        context.update(
-            invalid=True,
-            error_items=_error_messages(form),
-            facet_groups=selected_only_groups(form.filter_labels),
-            place_candidates=candidates,
-        )
+        context.update(invalid_form_context(request, form, reverse("inventory:dashboard")))
         return render(request, "inventory/dashboard.html", context, status=400)
 
     query = dashboard_query(form.search_query)
@@ -272,7 +259,7 @@ def figure_csv(request, key):
     form = SearchForm(request.GET)
     if not form.is_valid():
         lines = ["Die Filter sind ungültig:"]
-        lines += [f"- {message}" for _, _, message in _error_messages(form)]
+        lines += [f"- {message}" for _, _, message in error_messages(form)]
         return HttpResponse(
             "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
         )

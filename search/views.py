@@ -288,7 +288,7 @@ def page_links(query, num_pages, place, on_each_side=2):
 # --- views -----------------------------------------------------------------------------
 
 
-def _error_messages(form):
+def error_messages(form):
     """[(field id or "", label, message)] for the error summary."""
     items = []
     for name, messages in form.errors.items():
@@ -298,9 +298,26 @@ def _error_messages(form):
     return items
 
 
-def _typed_values(form):
+def typed_values(form):
     """What was typed into the page's inputs, without control characters."""
     return {name: tidy(str(form[name].value() or "")) for name in PAGE_FIELDS}
+
+
+def invalid_form_context(request, form, url, anchor=""):
+    """What a page built on the search form shows when the form is invalid: the error
+    summary, the selected filters, and links for each place the input could mean."""
+    params = request.GET.copy()
+    params.pop(PAGE, None)
+    candidates = []
+    for candidate in form.place_candidates:
+        params[PLACE] = candidate.ags
+        candidates.append((candidate, f"{url}?{params.urlencode()}{anchor}"))
+    return {
+        "invalid": True,
+        "error_items": error_messages(form),
+        "facet_groups": selected_only_groups(form.filter_labels),
+        "place_candidates": candidates,
+    }
 
 
 @require_safe
@@ -308,26 +325,17 @@ def search_page(request):
     form = SearchForm(request.GET)
     context = {
         "form": form,
-        "values": _typed_values(form),
+        "values": typed_values(form),
         "sorts": SORTS,
         "notices": form.notices,
         "max_radius": MAX_RADIUS_KM,
         "default_radius": DEFAULT_RADIUS_KM,
     }
     if not form.is_valid():
-        params = request.GET.copy()
-        params.pop(PAGE, None)
-        candidates = []
-        for candidate in form.place_candidates:
-            params[PLACE] = candidate.ags
-            candidates.append(
-                (candidate, reverse("search:page") + "?" + params.urlencode() + RESULTS_ANCHOR)
-            )
         context.update(
-            invalid=True,
-            error_items=_error_messages(form),
-            facet_groups=selected_only_groups(form.filter_labels),
-            place_candidates=candidates,
+            invalid_form_context(request, form, reverse("search:page"), RESULTS_ANCHOR)
+        )
+        context.update(
             current_sort=form.cleaned_data.get("sortierung") or "relevanz",
             has_text=bool(form.cleaned_data.get(TEXT) or form[TEXT].value()),
         )

@@ -369,3 +369,19 @@ def test_guide_pages_are_in_the_wagtail_search_index(seeded):
         "rechtsformen-gkg-nrw"
     ]
     assert "umsatzsteuer-2b-ustg" in [page.slug for page in GuidePage.objects.search("2b")]
+
+
+def test_profile_page_follows_guide_publishing_with_the_page_cache_on(
+    client, seeded, make_profile, settings
+):
+    """The related guides are remembered per content generation: a publish shows at once."""
+    settings.PAGE_CACHE_SECONDS = 300
+    profile = make_profile(
+        "Zweckverband mit Cache", legal_form=LegalForm.objects.get(slug="zweckverband")
+    )
+    guide = seeded["rechtsformen-gkg-nrw"]
+    assert "/leitfaeden/rechtsformen-gkg-nrw/" in html_of(client.get(profile.url))
+    guide.unpublish()
+    assert "/leitfaeden/rechtsformen-gkg-nrw/" not in html_of(client.get(profile.url))
+    guide.save_revision().publish()
+    assert "/leitfaeden/rechtsformen-gkg-nrw/" in html_of(client.get(profile.url))
