@@ -192,7 +192,6 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        connect_signals()
 
     def __call__(self, request):
         if not request_is_cacheable(request):
@@ -302,8 +301,8 @@ def _content_changed(sender, **kwargs):
 
 
 def connect_signals():
-    """Connect the invalidation (idempotent). Called by the middleware; also call it from an
-    AppConfig.ready() so management commands (publish_scheduled_pages …) invalidate too."""
+    """Connect the invalidation (idempotent). Called from KooperationsatlasConfig.ready(), so
+    management commands (publish_scheduled_pages …) invalidate as the web processes do."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
