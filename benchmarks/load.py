@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/load.py [--duration 60] [--warmup 60] [--connections 32]
      [--workers N] [--threads T] [--cold-duration 60] [--cache-url redis://127.0.0.1:6379/0]
+     [--alone search,profile]
      [--var-dir DIR] [--fresh] [--save-json FILE]
 
 1. A throw-away database (SQLite in --var-dir, default a folder in the system's temporary
@@ -21,14 +22,18 @@ Run: .venv/bin/python benchmarks/load.py [--duration 60] [--warmup 60] [--connec
    warm-up stopped (it does not replay the warm-up's requests).
 4. Hits only (--hit-capacity seconds): all connections on the cached home page, what the
    server delivers when every request is a hit.
-5. The same warm-up and measured run with the page cache switched off
+5. Each page type of --alone (default: search and profile, the two with a throughput
+   target) on its own: a fresh server with an empty cache, all connections on that type,
+   the same warm-up and measured run. The targets are checked both in the mix and alone.
+6. The same warm-up and measured run with the page cache switched off
    (PAGE_CACHE_SECONDS=0): the cold baseline, so the cache's effect is a ratio.
 
 Prints requests/s, p50/p95/p99, errors, the cache hit rate and the repeat share (requests
 whose URL came before: the best hit rate possible) per page type, then
 PASS/FAIL per target (search ≥ 100 requests/s, profile ≥ 200 requests/s, p99 ≤ 500 ms and
-zero errors for every type, with the cache). Exit code 0 whatever the figures. The server
-is always stopped (its whole process group), also on Ctrl-C.
+zero errors for every type, with the cache), in the mix and for the types alone. Exit
+code 0 whatever the figures. The server is always stopped (its whole process group), also
+on Ctrl-C.
 """
 
 import argparse
@@ -300,7 +305,10 @@ class Server:
 # --- the load ----------------------------------------------------------------------------
 
 
-def split_connections(total):
+def split_connections(total, alone=None):
+    """Connections per page type: by the mix, or all of them on one type (``alone``)."""
+    if alone:
+        return {alone: total}
     shares = {kind: share for kind, (_label, share) in MIX.items()}
     scale = total / sum(shares.values())
     counts = {kind: max(1, math.floor(share * scale)) for kind, share in shares.items()}
@@ -312,11 +320,11 @@ def split_connections(total):
     return counts
 
 
-def run_wrk(server, var_dir, connections, duration, start=None):
+def run_wrk(server, var_dir, connections, duration, start=None, alone=None):
     """One wrk per page type, all at once, each walking its URL list from start[kind];
-    returns {kind: figures}."""
+    returns {kind: figures}. ``alone``: only that page type, on all connections."""
     processes = {}
-    for kind, count in split_connections(connections).items():
+    for kind, count in split_connections(connections, alone).items():
         command = [
             "wrk",
             "-t1",
@@ -373,19 +381,21 @@ def hit_capacity(server, var_dir, connections, duration):
     return figures
 
 
-def measure(args, *, page_cache_seconds, duration):
+def measure(args, *, page_cache_seconds, duration, alone=None):
+    """A fresh server (empty page cache), the warm-up, then the measured run: the mix, or
+    one page type ``alone`` on all connections."""
     var_dir = Path(args.var_dir)
     server = Server(args, page_cache_seconds=page_cache_seconds)
     try:
         server.wait_ready()
         start = {}
         if args.warmup:
-            warm = run_wrk(server, var_dir, args.connections, args.warmup)
+            warm = run_wrk(server, var_dir, args.connections, args.warmup, alone=alone)
             # continue the sequence after the warm-up (+ the requests in flight at its end)
             start = {kind: f["requests"] + f["connections"] for kind, f in warm.items()}
         load_before = os.getloadavg()[0]
-        results = run_wrk(server, var_dir, args.connections, duration, start)
-        if page_cache_seconds and args.hit_capacity:
+        results = run_wrk(server, var_dir, args.connections, duration, start, alone)
+        if page_cache_seconds and args.hit_capacity and not alone:
             results["_hit_capacity"] = hit_capacity(
                 server, var_dir, args.connections, args.hit_capacity
             )
@@ -425,7 +435,7 @@ def ms(us):
     return f"{us / 1000:.0f} ms" if us >= 10_000 else f"{us / 1000:.1f} ms"
 
 
-def print_table(title, results, baseline=None):
+def print_table(title, results, baseline=None, total=True):
     print(f"\n{title}")
     header = (
         f"{'Seitentyp':<20}{'Verb.':>6}{'Anfr./s':>9}{'p50':>10}{'p95':>10}{'p99':>10}"
@@ -436,6 +446,8 @@ def print_table(title, results, baseline=None):
     print(header)
     total_rps = 0.0
     for kind, (label, _share) in MIX.items():
+        if kind not in results:
+            continue
         f = results[kind]
         total_rps += f["rps"]
         hit = "–" if f["hit_rate"] is None else f"{f['hit_rate']:.0%}"
@@ -448,7 +460,8 @@ def print_table(title, results, baseline=None):
             cold = baseline[kind]["rps"]
             line += f"{f['rps'] / cold:>7.1f}×" if cold else f"{'–':>8}"
         print(line)
-    print(f"{'zusammen':<20}{args_total(results):>6}{total_rps:>9.0f}")
+    if total:
+        print(f"{'zusammen':<20}{args_total(results):>6}{total_rps:>9.0f}")
 
 
 def args_total(results):
@@ -458,6 +471,8 @@ def args_total(results):
 def verdicts(results):
     lines = []
     for kind, target in TARGET_RPS.items():
+        if kind not in results:
+            continue
         rps = results[kind]["rps"]
         lines.append((rps >= target, f"{MIX[kind][0]}: {rps:.0f} Anfragen/s (Ziel ≥ {target})"))
     worst = max(run_results(results), key=lambda kind: results[kind]["p99_us"])
@@ -494,6 +509,11 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--hit-capacity", type=int, default=20, help="seconds of home-page-only load (0: skip)"
+    )
+    parser.add_argument(
+        "--alone",
+        default=",".join(TARGET_RPS),
+        help="page types also measured alone on all connections ('': none)",
     )
     parser.add_argument("--profiles", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -562,6 +582,14 @@ def main(argv=None):
     out["cached"], out["load_cached"] = measure(
         args, page_cache_seconds=300, duration=args.duration
     )
+    out["alone"] = {}
+    for kind in filter(None, args.alone.split(",")):
+        if kind not in MIX:
+            raise SystemExit(f"--alone: unbekannter Seitentyp {kind!r} (bekannt: {', '.join(MIX)})")
+        results, load_alone = measure(
+            args, page_cache_seconds=300, duration=args.duration, alone=kind
+        )
+        out["alone"][kind] = dict(results[kind], load=load_alone)
     if args.cold_duration:
         out["cold"], out["load_cold"] = measure(
             args, page_cache_seconds=0, duration=args.cold_duration
@@ -589,9 +617,25 @@ def main(argv=None):
                 **out["load_cold"]
             )
         )
-    print("\nZiele (mit Seiten-Cache):")
+    if out["alone"]:
+        print_table(
+            f"Je Seitentyp allein (alle {args.connections} Verbindungen auf diesem Typ, "
+            f"eigener Server mit leerem Cache, {args.warmup} s Aufwärmen)",
+            out["alone"],
+            total=False,
+        )
+        for kind, figures in out["alone"].items():
+            print(
+                f"Last (1 min) vor/nach der Messung {MIX[kind][0]}: "
+                "{before:.1f} / {after:.1f}".format(**figures["load"])
+            )
+    print("\nZiele im Mix (mit Seiten-Cache):")
     for line in verdicts(out["cached"]):
         print(f"  {line}")
+    if out["alone"]:
+        print("Ziele je Seitentyp allein (mit Seiten-Cache):")
+        for line in verdicts(out["alone"]):
+            print(f"  {line}")
     if "cold" in out:
         print("Zum Vergleich ohne Seiten-Cache:")
         for line in verdicts(out["cold"]):

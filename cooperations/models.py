@@ -214,7 +214,7 @@ class CooperationPage(Page):
         partners = list(
             self.partners.select_related(
                 "municipality__county", "municipality__state", "county__state"
-            )
+            ).defer("municipality__boundary")  # the map reads boundaries from its memo
         )
         context["partners"] = partners
         context["task_areas"] = list(self.task_areas.select_related("parent__parent"))
@@ -225,17 +225,18 @@ class CooperationPage(Page):
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
         from guides.related import guides_for
+        from kooperationsatlas import caching
 
         legal_ids = tuple(term.pk for term in _ancestors(self.legal_form))
         area_ids = tuple(
             sorted({term.pk for area in context["task_areas"] for term in _ancestors(area)})
         )
-        context["related_guides"] = _per_generation(
+        context["related_guides"] = caching.remember(
             request, ("guides", legal_ids, area_ids), lambda: guides_for(self)
         )
         bodies = [partner.body for partner in partners if partner.body is not None]
         nrw = sum(body.state.key == NRW for body in bodies)
-        context["related_funding"] = _per_generation(
+        context["related_funding"] = caching.remember(
             request, ("funding", nrw, len(bodies) - nrw), lambda: funding_for(self)
         )
         return context
@@ -248,32 +249,6 @@ class CooperationPage(Page):
 
 def _ancestors(term):
     return term.ancestors_and_self() if term is not None else []
-
-
-_related = {"generation": None, "entries": {}}
-
-
-def _per_generation(request, key, compute):
-    """``compute()``, remembered in this process while the page cache's content generation
-    stays the same (it changes with every publish, taxonomy or register change).
-
-    For what depends only on ``key`` and published content: the guides that fit a legal
-    form and task areas, the funding programmes that fit a partner count. Only while the
-    page cache is on (``PAGE_CACHE_SECONDS`` > 0), i.e. under the same invalidation rules
-    as the cached pages themselves; otherwise computed every time."""
-    from kooperationsatlas import caching
-
-    if caching.timeout() <= 0:
-        return compute()
-    current = getattr(request, "page_cache_generation", None) or caching.generation()
-    if not current:
-        return compute()
-    if _related["generation"] != current or len(_related["entries"]) > 5000:
-        _related["generation"], _related["entries"] = current, {}
-    entries = _related["entries"]
-    if key not in entries:
-        entries[key] = compute()
-    return entries[key]
 
 
 class CooperationPartner(Orderable):

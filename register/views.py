@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from cooperations.models import CooperationPage
 
 from .models import County, Municipality, Neighbourhood, State
+from .templatetags.register_maps import boundaries
 
 # Columns the municipality list shows; the boundary (large JSON) only where a map is drawn.
 LIST_FIELDS = (
@@ -54,7 +55,9 @@ def municipality_detail(request, ags):
         Municipality.objects.select_related("county", "district", "state"), ags=ags
     )
     borders = list(
-        municipality.borders.select_related("neighbour__county").order_by("neighbour__name")
+        municipality.borders.select_related("neighbour__county")
+        .defer("neighbour__boundary")  # the map reads boundaries from its memo
+        .order_by("neighbour__name")
     )
     profiles = list(
         _published_profiles().filter(partners__municipality=municipality).distinct()
@@ -105,13 +108,14 @@ def county_list(request):
 
 def county_detail(request, key):
     county = get_object_or_404(County.objects.select_related("state", "district"), key=key)
-    municipalities = list(county.municipalities.order_by("name"))
+    municipalities = list(county.municipalities.defer("boundary").order_by("name"))
     # Municipalities outside the Kreis that border it: context for the map.
     surrounding = list(
         Municipality.objects.filter(
             pk__in=Neighbourhood.objects.filter(neighbour__county=county).values("municipality")
         )
         .exclude(county=county)
+        .defer("boundary")
         .order_by("name")
     )
     own_profiles = list(_published_profiles().filter(partners__county=county).distinct())
@@ -128,7 +132,7 @@ def county_detail(request, key):
             "county": county,
             "municipalities": municipalities,
             "surrounding": surrounding,
-            "has_boundaries": any(m.boundary for m in municipalities),
+            "has_boundaries": bool(boundaries(request, municipalities)),
             "own_profiles": own_profiles,
             "member_profiles": member_profiles,
         },

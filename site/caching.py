@@ -1,7 +1,11 @@
 """The page cache: whole anonymous GET responses of public pages, invalidated on publish.
 
-One policy for the whole site, applied by ``PageCacheMiddleware`` (in ``MIDDLEWARE`` right
-after ``SecurityMiddleware``, so HTTPS redirects and security headers still apply to hits).
+One policy for the whole site, applied by ``PageCacheMiddleware``, the first entry of
+``MIDDLEWARE``: a hit is answered before any other middleware runs, and what is stored is
+the finished response with every header the other middlewares set (security headers, CSP,
+``Content-Language``). The key holds the scheme and host, so an ``http://`` request that
+``SecurityMiddleware`` redirects to HTTPS never finds the ``https://`` entry, and a host
+outside ``ALLOWED_HOSTS`` never gets a 200 to be stored.
 
 Where entries live (``settings.CACHES``, built in ``settings/base.py``):
 
@@ -148,6 +152,34 @@ def generation():
         )
         return ""
     return f"{stamp}:{index_stamp_now}" if stamp else ""
+
+
+# --- per-process memos under the same invalidation ------------------------------------------
+
+_memos = {"generation": None, "entries": {}}
+MEMO_MAX_ENTRIES = 20_000
+
+
+def remember(request, key, compute):
+    """``compute()``, remembered in this process while the content generation stays the same.
+
+    For parts of pages that depend only on ``key`` and published content (the menu, the
+    guides that fit a legal form, municipality boundaries …): every change that makes the
+    cached pages stale starts a new generation and so forgets these too. Only while the page
+    cache is on (``PAGE_CACHE_SECONDS`` > 0); otherwise computed every time. ``key`` must be
+    hashable and name what is computed, e.g. ``("menu",)``."""
+    if timeout() <= 0:
+        return compute()
+    current = getattr(request, "page_cache_generation", None) if request is not None else None
+    current = current or generation()
+    if not current:
+        return compute()
+    if _memos["generation"] != current or len(_memos["entries"]) > MEMO_MAX_ENTRIES:
+        _memos["generation"], _memos["entries"] = current, {}
+    entries = _memos["entries"]
+    if key not in entries:
+        entries[key] = compute()
+    return entries[key]
 
 
 # --- the policy ----------------------------------------------------------------------------

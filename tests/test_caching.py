@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template import engines
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from kooperationsatlas import caching
 from search.models import IndexVersion
@@ -50,8 +52,33 @@ def test_second_anonymous_request_is_served_from_the_cache(
     assert second["X-Cache"] == "HIT"
     assert second.content == first.content
     assert "Standesamt Cachetest" in second.content.decode()
-    # Headers of the rendered response are kept (security headers, content type).
-    assert second["Content-Type"] == first["Content-Type"]
+    # A hit is answered before the other middlewares run: the stored response carries
+    # every header they set on the miss (security headers, CSP, language, content type).
+    for header in (
+        "Content-Type",
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "Referrer-Policy",
+        "X-Content-Type-Options",
+        "X-Frame-Options",
+        "Cross-Origin-Opener-Policy",
+        "Content-Language",
+    ):
+        assert second[header] == first[header], header
+    assert "unsafe-inline" not in second["Content-Security-Policy"]
+
+
+def test_a_redirect_to_https_is_never_answered_from_the_cache(client, make_profile, settings):
+    """The key holds the scheme: the HTTPS entry is not served to a plain-HTTP request,
+    which SecurityMiddleware (behind the cache) still redirects."""
+    page = make_profile("Standesamt Schema")
+    assert fetch(client, page.url, secure=True)["X-Cache"] == "MISS"
+    assert fetch(client, page.url, secure=True)["X-Cache"] == "HIT"
+    settings.SECURE_SSL_REDIRECT = True  # read when the middlewares are built: a new client
+    response = Client().get(page.url)
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+    assert "X-Cache" not in response
 
 
 def test_publishing_shows_the_new_content_at_once(client, make_profile):
@@ -376,3 +403,47 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, 
         if keys:
             connection.delete(*keys)
         assert not list(connection.scan_iter(f"{prefix}*"))
+
+
+def test_remember_keeps_a_value_per_content_generation(settings):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    request = RequestFactory().get("/")
+    assert caching.remember(request, ("test-memo",), compute) == 1
+    assert caching.remember(request, ("test-memo",), compute) == 1  # remembered
+    assert caching.remember(request, ("other-memo",), compute) == 2  # another key
+    caching.bump()  # e.g. a publish: every process forgets
+    assert caching.remember(request, ("test-memo",), compute) == 3
+    settings.PAGE_CACHE_SECONDS = 0  # page cache off: computed every time
+    assert caching.remember(request, ("test-memo",), compute) == 4
+    assert caching.remember(request, ("test-memo",), compute) == 5
+
+
+def test_map_boundaries_are_read_once_per_generation(client, site_tree):
+    """Register pages leave the large boundary field out of their queries and take it from
+    the per-process memo; a register change starts a new generation, so an edited
+    boundary shows at once."""
+    from register.models import Municipality
+
+    municipality = Municipality.objects.get(ags=ERWITTE)
+    url = municipality.get_absolute_url()
+    first = client.get(url, {"a": 1}).content.decode()
+    assert "<svg" in first
+    # A second, different URL of the same page: a page-cache miss, boundaries from memory.
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(url, {"a": 2}).content.decode()
+    with_boundary = [q["sql"] for q in queries if '"boundary"' in q["sql"].split("FROM")[0]]
+    # only the page's own municipality row; its neighbours' boundaries come from memory
+    assert len(with_boundary) == 1 and f"\"ags\" = '{ERWITTE}'" in with_boundary[0]
+    assert second.count("<path") == first.count("<path")
+    municipality.boundary = {
+        "type": "Polygon",
+        "coordinates": [[[8.0, 51.5], [8.4, 51.5], [8.4, 51.7], [8.0, 51.5]]],
+    }
+    municipality.save()
+    third = client.get(url, {"a": 3}).content.decode()
+    assert third != second

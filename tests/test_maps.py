@@ -99,8 +99,10 @@ def test_path_data_drops_repeated_points_and_collapsed_rings():
     }
     projection = Projection([tiny], size=100, padding=0)
     assert path_data(tiny, projection).count("M") == 1
-    dense = {"type": "Polygon", "coordinates": [[[7.0, 51.0], [7.000001, 51.0], [8.0, 51.0],
-                                                 [8.0, 52.0], [7.0, 51.0]]]}
+    dense = {
+        "type": "Polygon",
+        "coordinates": [[[7.0, 51.0], [7.000001, 51.0], [8.0, 51.0], [8.0, 52.0], [7.0, 51.0]]],
+    }
     assert len(numbers(path_data(dense, Projection([dense], size=100)))) == 2 + 2 * 2
 
 
@@ -153,7 +155,7 @@ def test_boundary_map_tag_links_and_deduplicates():
     neighbour = place(2, "Nachbar", MULTI, "05000002")
     elsewhere = place(3, "Ohne Grenze", None)
     svg = str(
-        boundary_map(home, [neighbour, home, elsewhere], title="Karte", link_highlighted=False)
+        boundary_map({}, home, [neighbour, home, elsewhere], title="Karte", link_highlighted=False)
     )
     assert svg.count("<path") == 2
     assert '<a href="/gemeinden/05000002/" tabindex="-1">' in svg

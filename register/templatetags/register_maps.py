@@ -68,12 +68,20 @@ class Projection:
 def path_data(geometry, project):
     """SVG path data: one closed subpath per ring, absolute start, relative integer steps."""
     parts = []
+    # project() inlined: this loop runs for every point of every map (thousands per page)
+    padding, min_lon, max_lat = project.padding, project.min_lon, project.max_lat
+    x_scale, y_scale = project.x_factor * project.scale, project.scale
     for ring in rings(geometry):
         points = []
-        for lon, lat, *_ in ring:
-            point = project(lon, lat)
-            if not points or point != points[-1]:
-                points.append(point)
+        last = None
+        for point in ring:
+            projected = (
+                round(padding + (point[0] - min_lon) * x_scale),
+                round(padding + (max_lat - point[1]) * y_scale),
+            )
+            if projected != last:
+                points.append(projected)
+                last = projected
         if len(points) > 1 and points[0] == points[-1]:
             points.pop()  # "z" closes the ring
         if len(points) < 3:
@@ -138,23 +146,52 @@ def _describe(shapes):
     return " ".join(text)
 
 
-def _shapes(municipalities, highlighted, link):
+def boundaries(request, municipalities):
+    """{pk: GeoJSON geometry} of those ``municipalities`` that have a boundary.
+
+    Boundaries are the largest field of the register (about 5 KB of JSON each) and the same
+    few hundred are drawn on page after page: a boundary already loaded on the object is
+    used as it is; the others are read once and remembered per process under the page
+    cache's content generation (``caching.remember``), so the queries that feed the maps
+    can leave them out (``defer("boundary")``)."""
+    from kooperationsatlas import caching
+    from register.models import Municipality
+
+    found, wanted = {}, []
+    for municipality in municipalities:
+        if "boundary" in vars(municipality):
+            found[municipality.pk] = municipality.boundary
+        else:
+            wanted.append(municipality.pk)
+    if wanted:
+        known = caching.remember(request, ("municipality-boundaries",), dict)
+        missing = [pk for pk in wanted if pk not in known]
+        if missing:
+            rows = Municipality.objects.filter(pk__in=missing).values_list("pk", "boundary")
+            known.update(dict.fromkeys(missing))
+            known.update(rows)
+        found.update((pk, known[pk]) for pk in wanted)
+    return {pk: geometry for pk, geometry in found.items() if geometry}
+
+
+def _shapes(municipalities, geometries, highlighted, link):
     return [
         Shape(
-            geometry=municipality.boundary,
+            geometry=geometries[municipality.pk],
             name=municipality.name,
             url=municipality.get_absolute_url() if link else "",
             highlighted=highlighted,
         )
-        for municipality in municipalities or ()
-        if getattr(municipality, "boundary", None)
+        for municipality in municipalities
+        if municipality.pk in geometries
     ]
 
 
-@register.simple_tag
+@register.simple_tag(takes_context=True)
 def boundary_map(
+    context,
     highlighted,
-    context=None,
+    around=None,
     *,
     title,
     description="",
@@ -164,12 +201,14 @@ def boundary_map(
 ):
     """{% boundary_map municipalities neighbours title="…" %}: municipalities with a boundary
     are drawn (highlighted vs. context) and linked to their pages."""
-    if hasattr(highlighted, "boundary"):
+    if not hasattr(highlighted, "__iter__"):
         highlighted = [highlighted]  # a single municipality
     highlighted = list(highlighted or ())
     seen = {municipality.pk for municipality in highlighted}
-    context = [municipality for municipality in context or () if municipality.pk not in seen]
-    shapes = _shapes(context, False, link_context) + _shapes(highlighted, True, link_highlighted)
+    around = [municipality for municipality in around or () if municipality.pk not in seen]
+    geometries = boundaries(context.get("request"), highlighted + around)
+    shapes = _shapes(around, geometries, False, link_context)
+    shapes += _shapes(highlighted, geometries, True, link_highlighted)
     return render_map(shapes, title, description, map_id)
 
 
@@ -188,21 +227,23 @@ def partner_municipalities(partners):
         elif partner.county_id:
             county_ids.append(partner.county_id)
     if county_ids:
-        for municipality in Municipality.objects.filter(
-            county_id__in=county_ids, boundary__isnull=False
-        ).order_by("name"):
+        for municipality in (
+            Municipality.objects.filter(county_id__in=county_ids, boundary__isnull=False)
+            .defer("boundary")
+            .order_by("name")
+        ):
             if municipality.pk not in seen:
                 seen.add(municipality.pk)
                 found.append(municipality)
     return found
 
 
-@register.simple_tag
-def surrounding_municipalities(municipalities):
+@register.simple_tag(takes_context=True)
+def surrounding_municipalities(context, municipalities):
     """Municipalities that border the given ones from outside: context for a map."""
     from register.models import Municipality, Neighbourhood
 
-    ids = [municipality.pk for municipality in municipalities if municipality.boundary]
+    ids = list(boundaries(context.get("request"), municipalities))
     if not ids:
         return []
     return list(
@@ -210,5 +251,6 @@ def surrounding_municipalities(municipalities):
             pk__in=Neighbourhood.objects.filter(neighbour_id__in=ids).values("municipality")
         )
         .exclude(pk__in=ids)
+        .defer("boundary")
         .order_by("name")
     )

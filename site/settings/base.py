@@ -73,9 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a hit is answered before any other middleware runs; what it stores is the
+    # finished response, with the headers the middlewares below have set.
+    "kooperationsatlas.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kooperationsatlas.security.SecurityHeadersMiddleware",
-    "kooperationsatlas.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

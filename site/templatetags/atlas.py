@@ -12,6 +12,7 @@ from cooperations.models import NOT_KNOWN, CooperationIndexPage
 from events.models import EventIndexPage
 from funding.models import FundingIndexPage
 from guides.models import GuideIndexPage
+from kooperationsatlas import caching
 
 register = template.Library()
 
@@ -88,11 +89,18 @@ MENU_INDEX_PAGES = (CooperationIndexPage, GuideIndexPage, FundingIndexPage, Even
 
 
 def _index_page_urls(request):
-    """URLs of the live index pages in the menu, by page class, in one lookup."""
-    urls = {}
-    for page in Page.objects.live().public().type(*MENU_INDEX_PAGES).order_by("path"):
-        urls.setdefault(page.specific_class, page.get_url(request))
-    return urls
+    """URLs of the live index pages in the menu, by page class: one lookup per process and
+    content generation (and host, since a page's URL depends on the request's site)."""
+
+    def lookup():
+        urls = {}
+        for page in Page.objects.live().public().type(*MENU_INDEX_PAGES).order_by("path"):
+            urls.setdefault(page.specific_class, page.get_url(request))
+        return urls
+
+    if request is None:
+        return lookup()
+    return caching.remember(request, ("menu-index-urls", request.get_host()), lookup)
 
 
 @register.simple_tag(takes_context=True)
