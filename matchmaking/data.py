@@ -3,11 +3,13 @@
 Building it takes about 0.1 s (10,751 municipalities); a request then only scores
 arrays. It is rebuilt when ``snapshot_version()`` changes: that key covers row counts and
 the newest ids/timestamps of everything the snapshot holds, plus today's date (Börse
-entries expire by date), and costs a handful of cheap aggregate queries.
+entries expire by date), and costs a handful of aggregate queries, which a request skips
+while the page cache's content generation stays the same (``current_version``).
 """
 
 import math
 import threading
+import time
 
 import numpy as np
 from django.db.models import Count, Max
@@ -15,6 +17,7 @@ from django.utils import timezone
 
 from boerse.models import BoerseEntry as BoerseEntryModel
 from cooperations.models import CooperationPage, CooperationPartner, TaskArea
+from kooperationsatlas import caching
 from register.models import County, Municipality, Neighbourhood
 
 from . import score
@@ -26,6 +29,10 @@ _cache = {"version": None, "snapshot": None}
 
 
 def snapshot_version():
+    return (*database_version(), timezone.localdate())
+
+
+def database_version():
     municipalities = Municipality.objects.aggregate(n=Count("id"), last=Max("id"))
     borders = Neighbourhood.objects.aggregate(n=Count("id"), last=Max("id"))
     counties = County.objects.aggregate(n=Count("id"), last=Max("id"))
@@ -41,13 +48,27 @@ def snapshot_version():
         tuple(partners.values()),
         tuple(areas.values()),
         tuple(entries.values()),
-        timezone.localdate(),
     )
 
 
-def get_snapshot():
+def current_version(request=None):
+    """``snapshot_version()``; for a request, its database part is remembered per process.
+
+    Every change to what the snapshot holds (register rows, publishing, task areas, Börse
+    entries) starts a new content generation, which all processes read, and so forgets the
+    remembered part (``caching.remember``). As with the cached pages, changes that send no
+    signal (bulk imports) are seen after ``PAGE_CACHE_SECONDS`` at the latest; today's date
+    is checked on every call. Without the page cache the queries run every time."""
+    if request is None:
+        return snapshot_version()
+    window = int(time.time() // max(caching.timeout(), 1))
+    found = caching.remember(request, ("matchmaking-snapshot", window), database_version)
+    return (*found, timezone.localdate())
+
+
+def get_snapshot(request=None):
     """The cached snapshot, rebuilt if the data changed since it was built."""
-    version = snapshot_version()
+    version = current_version(request)
     with _lock:
         if _cache["version"] != version:
             _cache["snapshot"] = build_snapshot(version)

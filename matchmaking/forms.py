@@ -87,6 +87,11 @@ def find_places(text, limit=MAX_CANDIDATES):
     return [], False
 
 
+def task_areas():
+    """All task areas in the order of the form's checkboxes."""
+    return list(TaskArea.objects.order_by("sort_order", "name"))
+
+
 def _quoted(text):
     return f"„{text}“"
 
@@ -121,9 +126,10 @@ class PartnerSearchForm(forms.Form):
         },
     )
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, areas=None, **kwargs):
+        """``areas``: all task areas in display order, if the caller has them already."""
         super().__init__(data, *args, **kwargs)
-        self.areas = list(TaskArea.objects.order_by("sort_order", "name"))
+        self.areas = list(task_areas() if areas is None else areas)
         self.fields[AREAS].choices = [(a.slug, a.name) for a in self.areas]
         self.fields[AREAS].error_messages["invalid_choice"] = (
             "Unbekannter Aufgabenbereich: %(value)s."

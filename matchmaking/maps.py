@@ -25,6 +25,12 @@ class BaseMap:
         self.projection = Projection([geometry for _, _, geometry in rows], size=560)
         self.paths = {ags: path_data(geometry, self.projection) for ags, _, geometry in rows}
         self.names = {ags: name for ags, name, _ in rows}
+        # Each boundary as its finished <path> element: the layers only pick and join them.
+        self.elements = {
+            ags: format_html('<path d="{}"><title>{}</title></path>', path, self.names[ags])
+            for ags, path in self.paths.items()
+            if path
+        }
 
 
 def base_map(version):
@@ -59,12 +65,10 @@ def render_suggestion_map(snapshot, query, suggestions, title):
     if not query_keys and not suggested:
         return ""
 
+    elements = base.elements
+
     def layer(css_class, keys):
-        paths = "".join(
-            format_html('<path d="{}"><title>{}</title></path>', base.paths[k], base.names[k])
-            for k in keys
-            if base.paths[k]
-        )
+        paths = "".join([elements[k] for k in keys if k in elements])
         return format_html('<g class="{}">{}</g>', css_class, mark_safe(paths))
 
     context = [k for k in base.paths if k not in suggested and k not in query_keys]

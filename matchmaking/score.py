@@ -93,6 +93,10 @@ class Bodies:
         return {key: i for i, key in enumerate(self.keys)}
 
     @cached_property
+    def cos_lat(self):
+        return np.cos(self.lat)
+
+    @cached_property
     def home_county_body(self):
         """municipality index -> index of its Kreis body (absent for kreisfreie Städte)."""
         by_county = {int(self.county[i]): i for i in self.members}
@@ -139,6 +143,52 @@ class Snapshot:
                 found.setdefault(body, []).append(position)
         return found
 
+    @cached_property
+    def memberships_of(self):
+        """body -> [(cooperation position, role)], in cooperation and member order."""
+        found = {}
+        for position, cooperation in enumerate(self.cooperations):
+            for body, role in cooperation.members:
+                found.setdefault(body, []).append((position, role))
+        return found
+
+    @cached_property
+    def positions_by_area(self):
+        """task area id -> positions of the cooperations that name it."""
+        found = {}
+        for position, cooperation in enumerate(self.cooperations):
+            for area in cooperation.task_areas:
+                found.setdefault(area, []).append(position)
+        return found
+
+    @cached_property
+    def _role_arrays(self):
+        return {}  # task area id (or None for "any area") -> array, filled by role_factors()
+
+    def role_factors(self, area=None):
+        """Per body, the best role factor (1 provider/lead, 0.6 other) in a cooperation naming
+        ``area`` (any area for None); 0 for bodies in none. Kept per snapshot: it depends
+        only on the published profiles, not on the query."""
+        arrays = self._role_arrays
+        found = arrays.get(area)
+        if found is None:
+            best = [0.0] * len(self.bodies)
+            if area is None:
+                positions = range(len(self.cooperations))
+            else:
+                positions = self.positions_by_area.get(area, ())
+            cooperations = self.cooperations
+            for position in positions:
+                cooperation = cooperations[position]
+                if area is None and not cooperation.task_areas:
+                    continue
+                for body, role in cooperation.members:
+                    factor = 1.0 if role in PROVIDER_ROLES else 0.6
+                    if factor > best[body]:
+                        best[body] = factor
+            found = arrays[area] = np.array(best)
+        return found
+
     def without_membership(self, cooperation_id, body):
         """The same snapshot with one membership hidden (for leave-one-out)."""
         cooperations = tuple(
@@ -147,7 +197,11 @@ class Snapshot:
             else c
             for c in self.cooperations
         )
-        return replace(self, cooperations=cooperations)
+        hidden = replace(self, cooperations=cooperations)
+        if "positions_by_area" in self.__dict__:
+            # Same cooperations at the same positions with the same task areas.
+            hidden.__dict__["positions_by_area"] = self.positions_by_area
+        return hidden
 
     def expand_areas(self, areas):
         """(chosen areas with all their descendants, neighbouring areas under the same parent)."""
@@ -226,7 +280,7 @@ def distances_km(bodies, query):
     lat0, lon0 = bodies.lat[query], bodies.lon[query]
     dlat = bodies.lat - lat0
     dlon = bodies.lon - lon0
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat0) * np.cos(bodies.lat) * np.sin(dlon / 2) ** 2
+    a = np.sin(dlat / 2) ** 2 + np.cos(lat0) * bodies.cos_lat * np.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
@@ -266,6 +320,18 @@ def _area_text(snapshot, areas, matched):
     shown = sorted(areas & matched or areas)
     names = [snapshot.area_names[a] for a in shown if a in snapshot.area_names]
     return ", ".join(names)
+
+
+class _PerBody(dict):
+    """body -> value, each computed on first access."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, body):
+        value = self[body] = self._compute(body)
+        return value
 
 
 # --- the components ------------------------------------------------------------------------
@@ -326,17 +392,22 @@ class Scorer:
             ties[body] = 1.0 if len(titles) > 1 else 0.75
         self.values["ties"] = ties
 
-        self.experience = {}  # body -> [(value, role, cooperation)]
-        for cooperation in snapshot.cooperations:
-            factor = _matches(cooperation.task_areas, self.matched, self.related, self.any_area)
-            if not factor:
-                continue
-            for body, role in cooperation.members:
-                value = factor * (1.0 if role in PROVIDER_ROLES else 0.6)
-                self.experience.setdefault(body, []).append((value, role, cooperation))
-        experience = np.zeros(n)
-        for body, items in self.experience.items():
-            experience[body] = max(value for value, _, _ in items)
+        # body -> [(value, role, cooperation)], worked out only for the bodies explained.
+        self.experience = _PerBody(self._experience_of)
+        # The best value per body is factor × role factor, maximised over the cooperations:
+        # the same as the factor times the best role factor per task area.
+        if self.any_area:
+            experience = ANY_AREA_FACTOR * snapshot.role_factors(None)
+        else:
+            experience = np.zeros(n)
+            for area in self.matched:
+                if area in snapshot.positions_by_area:
+                    np.maximum(experience, snapshot.role_factors(area), out=experience)
+            related = np.zeros(n)
+            for area in self.related:
+                if area in snapshot.positions_by_area:
+                    np.maximum(related, snapshot.role_factors(area), out=related)
+            np.maximum(experience, RELATED_AREA_FACTOR * related, out=experience)
         self.values["experience"] = experience
 
         self.entries = {}  # body -> [(value, entry)]
@@ -357,6 +428,18 @@ class Scorer:
             self.eligible[body] = False
         if radius_km is not None:
             self.eligible &= self.distance <= radius_km
+
+    def _experience_of(self, body):
+        """[(value, role, cooperation)] of one body, in cooperation and member order."""
+        cooperations, items = self.snapshot.cooperations, []
+        matched, related, any_area = self.matched, self.related, self.any_area
+        for position, role in self.snapshot.memberships_of.get(body, ()):
+            cooperation = cooperations[position]
+            factor = _matches(cooperation.task_areas, matched, related, any_area)
+            if factor:
+                value = factor * (1.0 if role in PROVIDER_ROLES else 0.6)
+                items.append((value, role, cooperation))
+        return items
 
     def _entry_reaches_query(self, entry):
         """An entry limited to a region counts only if the query lies in that region."""

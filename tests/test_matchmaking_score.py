@@ -291,3 +291,61 @@ def test_german_number_formatting():
     assert score.de_km(12.4) == "12"
     assert score.size_class_label(score.size_class(16_300)) == "10.000 bis unter 20.000 Einw."
     assert score.size_class_label(score.size_class(600_000)) == "ab 500.000 Einw."
+
+
+def _experience_by_definition(snapshot, matched, related, any_area):
+    """The experience component straight from its definition, one cooperation at a time."""
+    found = {}
+    for cooperation in snapshot.cooperations:
+        factor = score._matches(cooperation.task_areas, matched, related, any_area)
+        for body, role in cooperation.members if factor else ():
+            value = factor * (1.0 if role in score.PROVIDER_ROLES else 0.6)
+            found.setdefault(body, []).append((value, role, cooperation))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_experience_from_the_per_area_index_equals_the_definition(seed):
+    """The per-snapshot role factors per task area give exactly the values, lists and
+    reasons of the cooperation-by-cooperation definition."""
+    import random
+
+    rng = random.Random(seed)
+    roles = ("lead", "provider", "member", "delegating")
+    cooperations = [
+        score.Cooperation(
+            number,
+            f"Kooperation {number}",
+            frozenset(rng.sample(sorted(AREA_NAMES), rng.randint(0, 2))),
+            tuple((body, rng.choice(roles)) for body in rng.sample(range(6), rng.randint(1, 4))),
+        )
+        for number in range(1, 30)
+    ]
+    snapshot = make_snapshot(cooperations)
+    for areas in ([], [1], [2], [3], [4], [2, 4], [1, 3]):
+        scorer = score.Scorer(snapshot, A, task_areas=areas)
+        expected = _experience_by_definition(
+            snapshot, scorer.matched, scorer.related, scorer.any_area
+        )
+        for body in range(len(snapshot.bodies)):
+            items = expected.get(body, [])
+            assert scorer.values["experience"][body] == max((v for v, _, _ in items), default=0)
+            if items:
+                assert scorer.experience[body] == items
+        shown = [scorer.explain(body, rank) for rank, body in enumerate(scorer.top(5), 1)]
+        assert [s.body for s in shown] == list(scorer.order()[:5])
+
+
+def test_without_membership_hides_the_experience():
+    cooperations = [
+        score.Cooperation(7, "Verbund", frozenset({2}), ((A, "lead"), (D, "provider"))),
+        score.Cooperation(8, "Archiv", frozenset({4}), ((D, "member"),)),
+    ]
+    snapshot = make_snapshot(cooperations)
+    assert score.Scorer(snapshot, A, task_areas=[2]).values["experience"][D] == 1.0
+    hidden = snapshot.without_membership(7, D)
+    assert hidden.positions_by_area == snapshot.positions_by_area  # same areas, same positions
+    scorer = score.Scorer(hidden, A, task_areas=[2])
+    assert scorer.values["experience"][D] == 0.0
+    assert score.Scorer(hidden, A).values["experience"][D] == pytest.approx(0.3)  # Archiv
+    assert score.Scorer(snapshot, A, task_areas=[2]).values["experience"][D] == 1.0  # unchanged

@@ -141,6 +141,28 @@ def test_snapshot_follows_publishing(client, make_profile):
     assert any(reasons(r)["ties"] == "bereits Partner im „Bauhof Ost“" for r in body["results"])
 
 
+def test_snapshot_check_is_remembered_until_the_content_changes(client, settings, make_profile):
+    """With the page cache on, the snapshot's version queries run once per content
+    generation; publishing (in any process) starts a new one, so the change shows at once."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kooperationsatlas import caching
+
+    settings.PAGE_CACHE_SECONDS = 300
+    caches[caching.PAGE_ALIAS].clear()
+    body = get_json(client, API, q=ERWITTE, anzahl=3)
+    assert reasons(body["results"][0])["ties"] is None
+    with CaptureQueriesContext(connection) as queries:
+        get_json(client, API, q=ERWITTE, anzahl=4)  # another URL: a page-cache miss
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"]]
+    make_profile("Bauhof Ost", partners=[(ERWITTE, "lead"), ("05974036", "member")])
+    body = get_json(client, API, q=ERWITTE, anzahl=5)
+    assert any(reasons(r)["ties"] == "bereits Partner im „Bauhof Ost“" for r in body["results"])
+    caches[caching.PAGE_ALIAS].clear()
+
+
 def test_kreis_query_and_radius(client):
     body = get_json(client, API, q=SOEST_KREIS, umkreis="30")
     assert body["query"]["level"] == "kreis" and body["query"]["name"] == "Kreis Soest"
