@@ -224,15 +224,13 @@ class CooperationPage(Page):
             )
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
-        from guides.related import guides_for
+        from guides.related import guides_for, published_guides
         from kooperationsatlas import caching
 
-        legal_ids = tuple(term.pk for term in _ancestors(self.legal_form))
-        area_ids = tuple(
-            sorted({term.pk for area in context["task_areas"] for term in _ancestors(area)})
-        )
-        context["related_guides"] = caching.remember(
-            request, ("guides", legal_ids, area_ids), lambda: guides_for(self)
+        context["related_guides"] = guides_for(
+            self,
+            guides=caching.remember(request, ("published-guides",), published_guides),
+            task_areas=context["task_areas"],
         )
         bodies = [partner.body for partner in partners if partner.body is not None]
         nrw = sum(body.state.key == NRW for body in bodies)
@@ -245,10 +243,6 @@ class CooperationPage(Page):
     def states(self):
         """The Länder of the register partners, sorted by name."""
         return sorted({p.state.name for p in self.partners.all() if p.state}, key=str)
-
-
-def _ancestors(term):
-    return term.ancestors_and_self() if term is not None else []
 
 
 class CooperationPartner(Orderable):

@@ -40,7 +40,9 @@ class FundingMatch:
 def partner_counts(profile):
     """(partners in NRW, register partners outside NRW) of a profile."""
     nrw = other = 0
-    partners = profile.partners.select_related("municipality__state", "county__state")
+    partners = profile.partners.select_related("municipality__state", "county__state").defer(
+        "municipality__boundary"
+    )
     for partner in partners:
         body = partner.municipality or partner.county
         if body is None:
