@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
@@ -238,19 +239,47 @@ def partner_municipalities(partners):
     return found
 
 
-@register.simple_tag(takes_context=True)
-def surrounding_municipalities(context, municipalities):
-    """Municipalities that border the given ones from outside: context for a map."""
+@dataclass(frozen=True)
+class Place:
+    """A municipality as a map needs it (from the register's memo, not a model instance)."""
+
+    pk: int
+    name: str
+    url: str
+
+    def get_absolute_url(self):
+        return self.url
+
+
+def _border_graph():
+    """({municipality pk: pks of the municipalities bordering it}, {pk: Place}) of the
+    register's borders: two queries, remembered per content generation."""
     from register.models import Municipality, Neighbourhood
 
-    ids = list(boundaries(context.get("request"), municipalities))
+    graph = {}
+    for municipality_id, neighbour_id in Neighbourhood.objects.values_list(
+        "municipality_id", "neighbour_id"
+    ):
+        graph.setdefault(neighbour_id, set()).add(municipality_id)
+    ids = set().union(*graph.values()) if graph else set()
+    places = {
+        pk: Place(pk, name, reverse("register:municipality", args=[ags]))
+        for pk, name, ags in Municipality.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "ags"
+        )
+    }
+    return graph, places
+
+
+@register.simple_tag(takes_context=True)
+def surrounding_municipalities(context, municipalities):
+    """Municipalities that border the given ones from outside, by name: context for a map."""
+    from kooperationsatlas import caching
+
+    request = context.get("request")
+    ids = set(boundaries(request, municipalities))
     if not ids:
         return []
-    return list(
-        Municipality.objects.filter(
-            pk__in=Neighbourhood.objects.filter(neighbour_id__in=ids).values("municipality")
-        )
-        .exclude(pk__in=ids)
-        .defer("boundary")
-        .order_by("name")
-    )
+    graph, places = caching.remember(request, ("register-borders",), _border_graph)
+    around = set().union(*(graph.get(pk, ()) for pk in ids)) - ids
+    return sorted((places[pk] for pk in around), key=lambda place: place.name)
