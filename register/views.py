@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from cooperations.models import CooperationPage
+from cooperations.models import CooperationPage, CooperationPartner
 
 from .models import County, Municipality, Neighbourhood, State
 from .templatetags.register_maps import boundaries
@@ -14,13 +14,27 @@ LIST_FIELDS = (
 )
 
 
-def _published_profiles():
-    """Live, public profiles with what a list entry shows (no drafts, no restricted pages)."""
+# What includes/profile_item.html shows of a profile (and Wagtail needs for its URL).
+PROFILE_ITEM_FIELDS = (
+    "title", "url_path", "summary", "legal_form", "cooperation_model", "phase", "start_year",
+)
+
+
+def _published_profiles(**partner_filter):
+    """Live, public profiles with a partner matching ``partner_filter`` (e.g.
+    ``municipality=…``), with what a list entry shows (no drafts, no restricted pages).
+
+    A subquery instead of a join with DISTINCT, and only the listed fields: the profiles'
+    rich text is not needed here, and compiling and reading the wide rows cost most of a
+    municipality page."""
+    partners = CooperationPartner.objects.filter(**partner_filter).values("page_id")
     return (
         CooperationPage.objects.live()
         .public()
+        .filter(pk__in=partners)
         .select_related("legal_form__parent", "cooperation_model")
         .prefetch_related("task_areas")
+        .only(*PROFILE_ITEM_FIELDS)
         .order_by("title")
     )
 
@@ -59,16 +73,13 @@ def municipality_detail(request, ags):
         .defer("neighbour__boundary")  # the map reads boundaries from its memo
         .order_by("neighbour__name")
     )
-    profiles = list(
-        _published_profiles().filter(partners__municipality=municipality).distinct()
-    )
+    profiles = list(_published_profiles(municipality=municipality))
     county_profiles = []
     if not municipality.county.is_kreisfreie_stadt:
         county_profiles = list(
-            _published_profiles()
-            .filter(partners__county=municipality.county)
-            .exclude(pk__in=[profile.pk for profile in profiles])
-            .distinct()
+            _published_profiles(county=municipality.county).exclude(
+                pk__in=[profile.pk for profile in profiles]
+            )
         )
     return render(
         request,
@@ -118,12 +129,11 @@ def county_detail(request, key):
         .defer("boundary")
         .order_by("name")
     )
-    own_profiles = list(_published_profiles().filter(partners__county=county).distinct())
+    own_profiles = list(_published_profiles(county=county))
     member_profiles = list(
-        _published_profiles()
-        .filter(partners__municipality__county=county)
-        .exclude(pk__in=[profile.pk for profile in own_profiles])
-        .distinct()
+        _published_profiles(municipality__county=county).exclude(
+            pk__in=[profile.pk for profile in own_profiles]
+        )
     )
     return render(
         request,
