@@ -5,8 +5,11 @@ and how to label them (used by the results, the search form and the API). Hierar
 facets store a term and all its ancestors, so filtering on a parent finds its children.
 """
 
+import contextlib
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from cooperations.models import (
     CooperationModel,
@@ -134,21 +137,72 @@ def _start_year(page, partners):
 
 # --- labels ------------------------------------------------------------------------------
 
+# While a view answers a request: what ``kooperationsatlas.caching.remember`` needs of it
+# (the content generation, read once); None otherwise (then every call reads the database).
+_labels_scope = contextvars.ContextVar("search_labels_scope", default=None)
+
+
+@contextlib.contextmanager
+def labels_remembered(request):
+    """Within this block, the labels of every facet are read once per process and content
+    generation (``kooperationsatlas.caching.remember``) instead of on every call: they
+    depend only on published content (taxonomy terms, register, tags), and every change
+    to that starts a new generation. Without the page cache, nothing is remembered."""
+    from kooperationsatlas import caching
+
+    scope = None
+    if caching.timeout() > 0:
+        current = getattr(request, "page_cache_generation", None) or caching.generation()
+        if current:
+            scope = SimpleNamespace(page_cache_generation=current)
+    token = _labels_scope.set(scope)
+    try:
+        yield
+    finally:
+        _labels_scope.reset(token)
+
+
+def _labels(name, values, all_labels, some_labels):
+    """``{value: FacetLabel}`` of those ``values`` that are known.
+
+    ``all_labels()`` labels every value there is (remembered); ``some_labels(values)`` the
+    given ones only (for when nothing is remembered). Both agree value by value.
+    """
+    scope = _labels_scope.get()
+    if scope is None:
+        return some_labels(values)
+    from kooperationsatlas.caching import remember
+
+    labels = remember(scope, ("search-facet-labels", name), all_labels)
+    return {value: labels[value] for value in values if value in labels}
+
+
+def _term_chain(term, by_pk):
+    """``term.ancestors_and_self()`` from terms already loaded (no query per parent)."""
+    chain, seen = [], set()
+    while term is not None and term.pk not in seen:
+        seen.add(term.pk)
+        chain.append(term)
+        term = by_pk.get(term.parent_id) if term.parent_id is not None else None
+    return list(reversed(chain))
+
 
 def _term_labels(model, hierarchical):
-    def labels_for(values):
-        queryset = model.objects.select_related("parent") if hierarchical else model.objects.all()
-        terms = {term.slug: term for term in queryset}
+    def labels_of(values):
+        """Labels of ``values`` (None: of every term), from one query."""
+        terms = list(model.objects.all())
+        by_slug = {term.slug: term for term in terms}
+        by_pk = {term.pk: term for term in terms}
         result = {}
-        for slug in values:
-            term = terms.get(slug)
+        for slug in by_slug if values is None else values:
+            term = by_slug.get(slug)
             if term is None:
                 continue
             if hierarchical:
-                chain = term.ancestors_and_self()
+                chain = _term_chain(term, by_pk)
                 result[slug] = FacetLabel(
                     term.name,
-                    parent=term.parent.slug if term.parent_id else None,
+                    parent=by_pk[term.parent_id].slug if term.parent_id else None,
                     depth=len(chain) - 1,
                     order=tuple((node.sort_order, node.name) for node in chain),
                 )
@@ -156,13 +210,19 @@ def _term_labels(model, hierarchical):
                 result[slug] = FacetLabel(term.name, order=(term.sort_order, term.name))
         return result
 
+    def labels_for(values):
+        return _labels(
+            (model._meta.label, hierarchical), values, lambda: labels_of(None), labels_of
+        )
+
     return labels_for
 
 
 def _choice_labels(choices):
+    positions = {value: position for position, (value, _) in enumerate(choices)}
+    names = dict(choices)
+
     def labels_for(values):
-        positions = {value: position for position, (value, _) in enumerate(choices)}
-        names = dict(choices)
         return {
             value: FacetLabel(names[value], order=(positions[value],))
             for value in values
@@ -173,11 +233,19 @@ def _choice_labels(choices):
 
 
 def _register_labels(model, name_attr="name"):
-    def labels_for(values):
+    def labels_of(queryset):
         return {
             obj.key: FacetLabel(getattr(obj, name_attr), order=(getattr(obj, name_attr),))
-            for obj in model.objects.filter(key__in=list(values))
+            for obj in queryset
         }
+
+    def labels_for(values):
+        return _labels(
+            model._meta.label,
+            values,
+            lambda: labels_of(model.objects.all()),
+            lambda values: labels_of(model.objects.filter(key__in=list(values))),
+        )
 
     return labels_for
 
@@ -189,10 +257,17 @@ def _fixed_labels(classes):
 def _tag_labels(values):
     from taggit.models import Tag
 
-    return {
-        tag.slug: FacetLabel(tag.name, order=(tag.name,))
-        for tag in Tag.objects.filter(slug__in=list(values))
-    }
+    def labels_of(queryset):
+        return {slug: FacetLabel(name, order=(name,)) for slug, name in queryset}
+
+    return _labels(
+        "tags",
+        values,
+        lambda: labels_of(Tag.objects.values_list("slug", "name")),
+        lambda values: labels_of(
+            Tag.objects.filter(slug__in=list(values)).values_list("slug", "name")
+        ),
+    )
 
 
 FACETS = [

@@ -81,3 +81,15 @@ def search(query):
         breaker.trip(engine.name, cooldown)
         return _fallback(query)
     return results
+
+
+def total(query):
+    """``search(query).total``: how many profiles ``query`` finds. The embedded engine
+    counts them without building a page of results (no hits, no facet counts)."""
+    try:
+        engine = primary_engine()
+    except Exception:  # a setup error: search() logs it and falls back
+        return search(query).total
+    if engine.name == embedded_engine().name:
+        return engine.total(query)
+    return search(query).total

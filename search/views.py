@@ -13,11 +13,12 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from .contract import MAX_RADIUS_KM, SORTS
-from .facets import FACETS, FACETS_BY_KEY
+from .facets import FACETS, FACETS_BY_KEY, labels_remembered
 from .forms import (
     DEFAULT_RADIUS_KM,
     PAGE,
@@ -27,12 +28,13 @@ from .forms import (
     YEAR_FROM,
     YEAR_TO,
     SearchForm,
+    de_int,
     format_number,
     query_string,
     tidy,
 )
 from .openapi import openapi_document
-from .service import search
+from .service import search, total
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +179,7 @@ def relaxations(query, items, place):
         )
         options[0].url = page_url(options[0].without, place)
     for item in options[:MAX_RELAXATIONS]:
-        item.count = search(replace(item.without, page=1, page_size=1)).total
+        item.count = total(replace(item.without, page=1, page_size=1))
     return [item for item in options[:MAX_RELAXATIONS] if item.count]
 
 
@@ -198,6 +200,68 @@ class Option:
     @property
     def open(self):
         return any(child.selected or child.open for child in self.children)
+
+
+def options_html(options):
+    """The checkboxes of ``options`` (with their sub-values) as safe HTML, for
+    templates/search/facet.html.
+
+    Built here rather than with one template include per value: a facet group can list
+    hundreds of values (Kreise), and those includes cost most of the page's rendering time.
+    Each option is::
+
+        <li>
+          <input type="checkbox" id="…" name="…" value="…"[ checked]>
+          <label for="…">label[ <span class="facet-count">(count…)</span>]</label>
+          [<details class="facet-children"[ open]> <summary>…</summary>
+             <ul class="facet-values">…the children…</ul></details>]
+        </li>
+
+    with the whitespace of the template include it replaces, so the page is byte for byte
+    what it was (test_facet_checkboxes_markup in tests/test_search_page.py pins it).
+    """
+    return mark_safe("".join(_option_html(option) for option in options))
+
+
+def _option_html(option):
+    option_id = conditional_escape(option.id)
+    label = conditional_escape(option.label)
+    parts = [
+        '\n<li>\n  <input type="checkbox" id="',
+        option_id,
+        '" name="',
+        conditional_escape(option.key),
+        '" value="',
+        conditional_escape(option.value),
+        '" checked>' if option.selected else '">',
+        '\n  <label for="',
+        option_id,
+        '">',
+        label,
+    ]
+    if option.count is not None:
+        parts += [
+            ' <span class="facet-count">(',
+            de_int(option.count),
+            '<span class="visually-hidden"> Treffer</span>)</span>',
+        ]
+    parts.append("</label>\n  ")
+    if option.children:
+        number = len(option.children)
+        parts += [
+            '\n    <details class="facet-children" open>'
+            if option.open
+            else '\n    <details class="facet-children">',
+            f"\n      <summary>{number} ",
+            "Unterkategorie" if number == 1 else "Unterkategorien",
+            '<span class="visually-hidden"> von ',
+            label,
+            '</span></summary>\n      <ul class="facet-values">\n        ',
+            *map(_option_html, option.children),
+            "\n      </ul>\n    </details>\n  ",
+        ]
+    parts.append("\n</li>\n")
+    return "".join(parts)
 
 
 def facet_groups(facet_results):
@@ -236,7 +300,9 @@ def facet_groups(facet_results):
                 "label": result.label,
                 "hierarchical": result.hierarchical,
                 "options": visible,
+                "options_html": options_html(visible),
                 "more": more,
+                "more_html": options_html(more),
                 "more_open": any(option.selected for option in more),
                 "selected_count": sum(option.selected for option in options),
             }
@@ -260,7 +326,9 @@ def selected_only_groups(filter_labels):
                     "label": facet.label,
                     "hierarchical": False,
                     "options": options,
+                    "options_html": options_html(options),
                     "more": [],
+                    "more_html": "",
                     "more_open": False,
                     "selected_count": len(options),
                 }
@@ -322,6 +390,11 @@ def invalid_form_context(request, form, url, anchor=""):
 
 @require_safe
 def search_page(request):
+    with labels_remembered(request):
+        return _search_page(request)
+
+
+def _search_page(request):
     form = SearchForm(request.GET)
     context = {
         "form": form,
@@ -332,9 +405,7 @@ def search_page(request):
         "default_radius": DEFAULT_RADIUS_KM,
     }
     if not form.is_valid():
-        context.update(
-            invalid_form_context(request, form, reverse("search:page"), RESULTS_ANCHOR)
-        )
+        context.update(invalid_form_context(request, form, reverse("search:page"), RESULTS_ANCHOR))
         context.update(
             current_sort=form.cleaned_data.get("sortierung") or "relevanz",
             has_text=bool(form.cleaned_data.get(TEXT) or form[TEXT].value()),
@@ -441,6 +512,11 @@ def _facet_data(facet):
 
 @require_safe
 def search_api(request):
+    with labels_remembered(request):
+        return _search_api(request)
+
+
+def _search_api(request):
     form = SearchForm(request.GET)
     if not form.is_valid():
         body = {"errors": form.error_dict(), "notices": form.notices}

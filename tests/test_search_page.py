@@ -6,6 +6,9 @@ from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cooperations.models import CooperationModel, LegalForm, TaskArea
 from search.contract import MAX_PAGE
@@ -514,3 +517,172 @@ def test_a_search_can_be_saved_as_an_alert(client, profiles):
         "Diese Suche speichern und bei neuen Treffern benachrichtigt werden"
     ]
     assert not get(client, "/suche/").link_to("/benachrichtigungen/neu/?")
+
+
+# --- cost: the same output with less work -------------------------------------------------
+
+
+def test_facet_checkboxes_markup():
+    """views.options_html writes the markup the per-value template include used to write,
+    byte for byte: escaped values and labels, counts in German, sub-values in a details
+    element that is open when one of them is selected."""
+    from search.views import Option, options_html
+
+    child = Option("aufgabe", "standesamt", "Standesamt", 1234, True, 1, "f-aufgabe-1")
+    other = Option("aufgabe", "a&b", 'Ehe <& "Recht">', 0, False, 1, "f-aufgabe-2")
+    parent = Option("aufgabe", "buerger", "Bürger", 1300, False, 0, "f-aufgabe-0", [child])
+    lonely = Option("aufgabe", "x", "X", None, True, 0, "f-aufgabe-3", [other])
+
+    assert options_html([parent, lonely]) == (
+        "\n<li>\n"
+        '  <input type="checkbox" id="f-aufgabe-0" name="aufgabe" value="buerger">\n'
+        '  <label for="f-aufgabe-0">Bürger <span class="facet-count">(1.300<span'
+        ' class="visually-hidden"> Treffer</span>)</span></label>\n'
+        "  \n"
+        '    <details class="facet-children" open>\n'
+        '      <summary>1 Unterkategorie<span class="visually-hidden"> von Bürger</span>'
+        "</summary>\n"
+        '      <ul class="facet-values">\n'
+        "        \n<li>\n"
+        '  <input type="checkbox" id="f-aufgabe-1" name="aufgabe" value="standesamt" checked>\n'
+        '  <label for="f-aufgabe-1">Standesamt <span class="facet-count">(1.234<span'
+        ' class="visually-hidden"> Treffer</span>)</span></label>\n'
+        "  \n</li>\n"
+        "\n      </ul>\n"
+        "    </details>\n"
+        "  \n</li>\n"
+        "\n<li>\n"
+        '  <input type="checkbox" id="f-aufgabe-3" name="aufgabe" value="x" checked>\n'
+        '  <label for="f-aufgabe-3">X</label>\n'
+        "  \n"
+        '    <details class="facet-children">\n'
+        '      <summary>1 Unterkategorie<span class="visually-hidden"> von X</span>'
+        "</summary>\n"
+        '      <ul class="facet-values">\n'
+        "        \n<li>\n"
+        '  <input type="checkbox" id="f-aufgabe-2" name="aufgabe" value="a&amp;b">\n'
+        '  <label for="f-aufgabe-2">Ehe &lt;&amp; &quot;Recht&quot;&gt; <span'
+        ' class="facet-count">(0<span class="visually-hidden"> Treffer</span>)</span></label>\n'
+        "  \n</li>\n"
+        "\n      </ul>\n"
+        "    </details>\n"
+        "  \n</li>\n"
+    )
+
+
+def _every_facet_value():
+    from search.engines import embedded_engine
+
+    index = embedded_engine().facet_index()
+    return {key: [*values, "gibt-es-nicht"] for key, values in index.facets.items()}
+
+
+def test_remembered_labels_are_the_labels(profiles, settings, rf, django_assert_num_queries):
+    """With the page cache on, the search remembers every label of a facet at once; what it
+    answers for any values is what the database answers for just those."""
+    from search.facets import FACETS_BY_KEY, labels_remembered
+
+    values = _every_facet_value()
+
+    def labels():
+        return {key: FACETS_BY_KEY[key].labels_for(found) for key, found in values.items()}
+
+    computed = labels()
+    assert computed["aufgabe"]["standesamt"].parent  # a term below another one
+    assert all("gibt-es-nicht" not in found for found in computed.values())
+
+    settings.PAGE_CACHE_SECONDS = 300
+    with labels_remembered(rf.get("/suche/")):
+        assert labels() == computed  # fills the memo
+        with django_assert_num_queries(0):
+            assert labels() == computed
+
+
+def test_labels_are_remembered_until_the_content_changes(client, profiles, settings):
+    from django.core.cache import caches
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kooperationsatlas import caching
+
+    settings.PAGE_CACHE_SECONDS = 300
+    caches[caching.PAGE_ALIAS].clear()
+    page = get(client, "/suche/?aufgabe=standesamt")
+    assert "Aufgabenbereich: Standesamt" in page.text
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, "/suche/?aufgabe=standesamt&land=05")  # another URL: not cached
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    for table in ("cooperations_taskarea", "register_state", "register_county", "taggit_tag"):
+        assert table not in tables
+    assert "Bundesland: Nordrhein-Westfalen" in page.text
+
+    term = TaskArea.objects.get(slug="standesamt")
+    term.name = "Standesamt und Personenstand"
+    term.save()  # a new content generation: the labels are read again
+    page = get(client, "/suche/?aufgabe=standesamt&land=05")
+    assert "Aufgabenbereich: Standesamt und Personenstand" in page.text
+    assert 'Standesamt und Personenstand <span class="facet-count">' in page.html
+    caches[caching.PAGE_ALIAS].clear()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"text": "Standesamt"},
+        {"text": "Standesamt", "sort": "name"},
+        {"text": "Standesamtt"},  # a typo: found through its variants
+        {"text": "gemeinsam", "filters": {"land": ("05",)}},
+        {"filters": {"aufgabe": ("bauhof", "archiv"), "land": ("05", "09")}},
+        {"start_year_min": 2000, "start_year_max": 2020},
+        {"text": "Standesamt", "filters": {"aufgabe": ("bauhof",)}},
+        {"geo": ("Erwitte", ERWITTE, 10)},
+        {"text": "Bauhof", "geo": ("Erwitte", ERWITTE, 150), "start_year_min": 2010},
+        {"text": "zzzqqxx"},
+    ],
+)
+def test_counting_only_finds_what_the_search_finds(profiles, query):
+    """The empty-result help counts with service.total: the same number as a search."""
+    from register.models import Municipality
+    from search.contract import GeoFilter, SearchQuery
+    from search.engines import embedded_engine
+    from search.service import search, total
+
+    query = dict(query)
+    if "geo" in query:
+        name, ags, radius = query.pop("geo")
+        place = Municipality.objects.get(ags=ags)
+        query["geo"] = GeoFilter(ags, place.latitude, place.longitude, radius, name)
+    query = SearchQuery(**query)
+    expected = search(query).total
+    assert total(query) == expected == embedded_engine().total(query)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(-89, 89),
+    lon=st.floats(-180, 180),
+    radius=st.floats(0.01, 20_000),
+    lat_share=st.floats(-1, 1),
+    lon2=st.floats(-180, 180),
+)
+def test_the_longitude_band_never_drops_a_point_within_the_radius(
+    lat, lon, radius, lat_share, lon2
+):
+    """The radius filter skips points outside a longitude band before measuring: only
+    points that are farther than the radius anyway (also across the date line)."""
+    import math
+
+    from register.geo import EARTH_RADIUS_KM, distance_km
+    from search.engines.embedded import longitude_band
+
+    margin = math.degrees(radius / EARTH_RADIUS_KM) + 1e-9
+    band = longitude_band(lat, margin, radius)
+    lat2 = lat + lat_share * margin
+    if band is None or not -90 <= lat2 <= 90:
+        return
+    # the point itself, and points just outside the band on either side
+    for other in (lon2, lon + band * 1.000001, lon - band * 1.000001):
+        other = (other + 180) % 360 - 180
+        if band < abs(other - lon) < 360 - band:
+            assert distance_km(lat, lon, lat2, other) > radius

@@ -263,6 +263,30 @@ def highlight(document, terms, phrases=(), length=SNIPPET_LENGTH):
 
 # --- the in-memory facet index --------------------------------------------------------------
 
+
+def longitude_band(lat, lat_margin, radius_km):
+    """Degrees of longitude beyond which no point within ``lat_margin`` degrees of latitude
+    ``lat`` is within ``radius_km`` of (lat, any longitude); None when there is no such bound
+    (near a pole, or a radius of half the globe).
+
+    By the haversine formula, a point within ``radius_km`` has
+    cos(lat) * cos(lat2) * sin²(Δlon / 2) <= sin²(radius / 2R); cos(lat2) is smallest at the
+    edge of the latitude band. The bound is widened a little, so that rounding can never
+    drop a point that ``distance_km`` would keep."""
+    low, high = math.radians(lat - lat_margin), math.radians(lat + lat_margin)
+    if low <= -math.pi / 2 or high >= math.pi / 2:
+        return None
+    cosines = math.cos(math.radians(lat)) * min(math.cos(low), math.cos(high))
+    half_angle = radius_km / (2 * EARTH_RADIUS_KM)
+    if cosines <= 0 or half_angle >= math.pi / 2:
+        return None
+    bound = math.sin(half_angle) ** 2 / cosines
+    if bound >= 1:
+        return None
+    band = math.degrees(2 * math.asin(math.sqrt(bound)))
+    return band * (1 + 1e-9) + 1e-9
+
+
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 _NONZERO = re.compile(rb"[^\x00]")
 
@@ -385,8 +409,12 @@ class FacetIndex:
         margin = math.degrees(radius_km / EARTH_RADIUS_KM) + 1e-9
         low = bisect.bisect_left(self.point_lats, lat - margin)
         high = bisect.bisect_right(self.point_lats, lat + margin)
+        # Then a longitude band (when there is one): cheaper than the distance.
+        band = longitude_band(lat, margin, radius_km)
         positions = []
         for point_lat, point_lon, point_positions in self.points[low:high]:
+            if band is not None and band < abs(point_lon - lon) < 360 - band:
+                continue
             if distance_km(lat, lon, point_lat, point_lon) <= radius_km:
                 positions.extend(point_positions)
         return self.bits_of(positions)
@@ -494,6 +522,21 @@ def _decoded(cursor, size=2000):
     while batch := cursor.fetchmany(size):
         for page_id, data in batch:
             yield page_id, json.loads(data) if isinstance(data, str) else data
+
+
+def _stored_documents(page_ids):
+    """{page_id: search document} of those ``page_ids`` that are indexed: one plain query,
+    without the ORM's per-row cost (the hits of every search page)."""
+    if not page_ids:
+        return {}
+    table = IndexedDocument._meta.db_table
+    placeholders = ", ".join(["%s"] * len(page_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT page_id, document FROM {table} WHERE page_id IN ({placeholders})",
+            list(page_ids),
+        )
+        return dict(_decoded(cursor))
 
 
 def _newest_first(rows):
@@ -639,31 +682,10 @@ class EmbeddedEngine:
     def search(self, query):
         started = time.perf_counter()
         index = self.facet_index()
-        text = clean_text(query.text).strip()
-        clauses = query_clauses(text) if text else []
-        plan = self.text_plan(clauses, text, index.stamp) if clauses else None
         sort = query.effective_sort
+        plan, narrowing, selections, ranked = self._matching(index, query, scored=True)
         if sort == "relevanz" and plan is None:
             sort = "neueste"  # nothing to rank by (e.g. only punctuation typed)
-
-        narrowing, ranked = index.all, None
-        if plan is not None:
-            position_of = index.position.get  # None: indexed after the facet index was loaded
-            ranked = [
-                (position_of(page_id), score)
-                for page_id, score in self.fulltext.match(plan.clauses, scored=sort == "relevanz")
-            ]
-            narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
-        if query.start_year_min is not None or query.start_year_max is not None:
-            narrowing &= index.year_filter(query.start_year_min, query.start_year_max)
-        if query.geo is not None:
-            geo = query.geo
-            narrowing &= index.geo_filter(geo.latitude, geo.longitude, geo.radius_km)
-        selections = {
-            key: index.facet_filter(key, values)
-            for key, values in query.filters.items()
-            if key in FACETS_BY_KEY and values
-        }
         result = narrowing
         for bits in selections.values():
             result &= bits
@@ -685,11 +707,48 @@ class EmbeddedEngine:
             took_ms=round((time.perf_counter() - started) * 1000, 1),
         )
 
+    def total(self, query):
+        """``search(query).total``, without sorting, counting facets or loading hits."""
+        index = self.facet_index()
+        _, result, selections, _ = self._matching(index, query, scored=False)
+        for bits in selections.values():
+            result &= bits
+        return result.bit_count()
+
+    def _matching(self, index, query, *, scored):
+        """(text plan or None, bits of the documents matching the text, years and place,
+        {facet key: bits of its selected values}, ranked text matches or None).
+
+        ``ranked``: (position, score) of the documents matching the text, best first with
+        a score when ``scored`` and the query is sorted by relevance. Without ``scored``
+        there is no suggestion ("Meinten Sie …?") either: only the matches count."""
+        text = clean_text(query.text).strip()
+        clauses = query_clauses(text) if text else []
+        plan = self.text_plan(clauses, text, index.stamp, suggest=scored) if clauses else None
+        narrowing, ranked = index.all, None
+        if plan is not None:
+            position_of = index.position.get  # None: indexed after the facet index was loaded
+            by_relevance = scored and query.effective_sort == "relevanz"
+            ranked = [
+                (position_of(page_id), score)
+                for page_id, score in self.fulltext.match(plan.clauses, scored=by_relevance)
+            ]
+            narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
+        if query.start_year_min is not None or query.start_year_max is not None:
+            narrowing &= index.year_filter(query.start_year_min, query.start_year_max)
+        if query.geo is not None:
+            geo = query.geo
+            narrowing &= index.geo_filter(geo.latitude, geo.longitude, geo.radius_km)
+        selections = {
+            key: index.facet_filter(key, values)
+            for key, values in query.filters.items()
+            if key in FACETS_BY_KEY and values
+        }
+        return plan, narrowing, selections, ranked
+
     def _hits(self, index, entries, plan, query):
         page_ids = [index.ids[position] for position, _ in entries]
-        documents = dict(
-            IndexedDocument.objects.filter(page_id__in=page_ids).values_list("page_id", "document")
-        )
+        documents = _stored_documents(page_ids)
         hits = []
         for (_, score), page_id in zip(entries, page_ids, strict=True):
             document = documents.get(page_id)
@@ -715,8 +774,9 @@ class EmbeddedEngine:
             )
         return hits
 
-    def text_plan(self, clauses, text, stamp):
-        """Expand unknown terms to their typo variants and find "Meinten Sie …?"."""
+    def text_plan(self, clauses, text, stamp, *, suggest=True):
+        """Expand unknown terms to their typo variants and find "Meinten Sie …?" (only
+        if ``suggest``; it costs queries)."""
         everything = {t for clause in clauses for phrase in clause.alternatives for t in phrase}
         frequencies = self.fulltext.document_frequencies(everything)
         terms = {p[0] for clause in clauses for p in clause.alternatives if len(p) == 1}
@@ -736,7 +796,7 @@ class EmbeddedEngine:
                         alternatives.append((candidate,))
                 # A plain word (not a synonym) that nothing contains: suggest the best.
                 plain = len(clause.alternatives) == 1 and len(clause.words) == 1
-                if candidates and plain:
+                if candidates and plain and suggest:
                     corrections[clause.words[0]] = self.surface_form(candidates[0], clause.words[0])
             expanded.append(alternatives)
         return TextPlan(expanded, frozenset(terms), phrases, corrected_text(text, corrections))

@@ -49,7 +49,7 @@ class SqliteFullText:
     vendor = "sqlite"
 
     def __init__(self):
-        self._vocabulary = (None, None)  # (index stamp, {length: [(term, doc, mask)]})
+        self._vocabulary = (None, None)  # (index stamp, Vocabulary)
 
     # writing
 
@@ -124,11 +124,11 @@ class SqliteFullText:
         The whole vocabulary is scanned in memory (loaded once per index version), narrowed
         by length and by a character-set bound before the exact edit distance.
         """
-        by_length = self._vocabulary_for(stamp)
+        vocabulary = self._vocabulary_for(stamp)
         mask = char_mask(term)
         found = []
         for length in range(len(term) - max_edits, len(term) + max_edits + 1):
-            for candidate, doc_count, candidate_mask in by_length.get(length, ()):
+            for candidate, doc_count, candidate_mask in vocabulary.of_length(length):
                 # Each edit changes the set of characters by at most two.
                 if (mask ^ candidate_mask).bit_count() > 2 * max_edits:
                     continue
@@ -138,13 +138,31 @@ class SqliteFullText:
         return found
 
     def _vocabulary_for(self, stamp):
-        cached_stamp, by_length = self._vocabulary
-        if cached_stamp == stamp and by_length is not None:
-            return by_length
-        by_length = {}
-        with connection.cursor() as cursor:
+        cached_stamp, vocabulary = self._vocabulary
+        if cached_stamp == stamp and vocabulary is not None:
+            return vocabulary
+        from .embedded import paused_gc
+
+        with paused_gc(), connection.cursor() as cursor:
             cursor.execute(f"SELECT term, doc FROM {VOCAB_TABLE}")
-            for term, doc_count in cursor.fetchall():
-                by_length.setdefault(len(term), []).append((term, doc_count, char_mask(term)))
-        self._vocabulary = (stamp, by_length)
-        return by_length
+            vocabulary = Vocabulary(cursor.fetchall())
+        self._vocabulary = (stamp, vocabulary)
+        return vocabulary
+
+
+class Vocabulary:
+    """The (term, doc count) pairs of the index by term length; the character masks of a
+    length are computed when a search first needs that length."""
+
+    def __init__(self, rows):
+        self._rows = {}  # length -> [(term, doc count)]
+        for term, doc_count in rows:
+            self._rows.setdefault(len(term), []).append((term, doc_count))
+        self._masked = {}  # length -> [(term, doc count, char mask)]
+
+    def of_length(self, length):
+        masked = self._masked.get(length)
+        if masked is None:
+            masked = [(term, count, char_mask(term)) for term, count in self._rows.get(length, ())]
+            self._masked[length] = masked  # concurrent threads compute the same list
+        return masked
