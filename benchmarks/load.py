@@ -71,7 +71,9 @@ MIX = {
 }
 TARGET_RPS = {"search": 100, "profile": 200}
 TARGET_P99_MS = 500
-SEQUENCE_LENGTH = 60_000  # URLs drawn per type (more than a run requests)
+# URLs drawn per type: more than warm-up and measured run request together (at 2,500
+# requests/s for 120 s), so wrk never wraps around and replays the start of its list.
+SEQUENCE_LENGTH = 300_000
 
 
 # --- the database (worker process with Django) ---------------------------------------------
@@ -401,6 +403,12 @@ def measure(args, *, page_cache_seconds, duration, alone=None):
             )
         for kind, figures in run_results(results).items():
             figures["repeat_share"] = repeat_share(var_dir, kind, start.get(kind, 0), figures)
+            if figures["repeat_share"] is None:
+                raise RuntimeError(
+                    f"{kind}: warm-up and run requested more URLs than the drawn sequence "
+                    f"holds ({SEQUENCE_LENGTH:,}); wrk replayed its list, the figures are "
+                    "not valid. Raise SEQUENCE_LENGTH."
+                )
             if args.warmup:
                 figures["warmup_requests"] = warm[kind]["requests"]
                 figures["warmup_hit_rate"] = warm[kind]["hit_rate"]
