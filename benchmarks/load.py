@@ -2,14 +2,15 @@
 
 Run: .venv/bin/python benchmarks/load.py [--duration 60] [--warmup 60] [--connections 32]
      [--workers N] [--threads T] [--cold-duration 60] [--cache-url redis://127.0.0.1:6379/0]
-     [--alone search,profile]
+     [--alone search,profile] [--database-url postgresql://postgres@127.0.0.1:5432/load]
      [--var-dir DIR] [--fresh] [--save-json FILE]
 
 1. A throw-away database (SQLite in --var-dir, default a folder in the system's temporary
-   directory; never var/): migrations, ``createcachetable``, the real register, the site
-   tree, 10,000 synthetic profiles (benchmarks/synthetic.py: every one labelled
-   "Synthetischer Steckbrief … (Benchmark)"), Wagtail's and the atlas' search index,
-   ``collectstatic``. Reused on the next run when the same size and seed are there.
+   directory, never var/; or an existing, empty PostgreSQL database, --database-url):
+   migrations, ``createcachetable``, the real register, the site tree, 10,000 synthetic
+   profiles (benchmarks/synthetic.py: every one labelled "Synthetischer Steckbrief …
+   (Benchmark)"), Wagtail's and the atlas' search index, ``collectstatic``. Reused on the
+   next run when the same size and seed are there.
 2. URL lists per page type, drawn with a popularity distribution (Zipf, --zipf) from pools
    of distinct URLs: searches with words and filters, all profiles, all municipalities and
    Kreise, partner searches; the home page.
@@ -239,6 +240,8 @@ class Server:
         )
         for name in ("DATABASE_URL", "ELASTICSEARCH_URL", "REDIS_URL", "CACHE_URL", "DEBUG"):
             env.pop(name, None)
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
         if args.cache_url:
             env["CACHE_URL"] = args.cache_url
             env["CACHE_KEY_PREFIX"] = f"load-bench-{secrets.token_hex(4)}"
@@ -528,7 +531,14 @@ def parse_args(argv=None):
     parser.add_argument("--zipf", type=float, default=0.8, help="popularity exponent")
     parser.add_argument("--search-pool", type=int, default=3000)
     parser.add_argument("--matchmaking-pool", type=int, default=2000)
-    parser.add_argument("--var-dir", default=str(DEFAULT_VAR_DIR))
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="an existing PostgreSQL database for the data set (default: SQLite in --var-dir)",
+    )
+    parser.add_argument(
+        "--var-dir", default="", help=f"default {DEFAULT_VAR_DIR} (with -pg for PostgreSQL)"
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
     parser.add_argument("--save-json", default="")
     parser.add_argument("--prepare-worker", action="store_true", help=argparse.SUPPRESS)
@@ -542,12 +552,16 @@ def main(argv=None):
         return 0
     if not shutil.which("wrk"):
         raise SystemExit("wrk fehlt: apt-get install -y wrk")
+    if not args.var_dir:  # URL lists and markers of the two databases apart
+        args.var_dir = str(DEFAULT_VAR_DIR) + ("-pg" if args.database_url else "")
     var_dir = Path(args.var_dir)
     if args.fresh and var_dir.exists():
         shutil.rmtree(var_dir)
     var_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, KOOPERATIONSATLAS_VAR_DIR=str(var_dir))
     env.pop("DATABASE_URL", None)
+    if args.database_url:
+        env["DATABASE_URL"] = args.database_url
     forwarded = ["--var-dir", str(var_dir), "--profiles", str(args.profiles)]
     forwarded += ["--seed", str(args.seed), "--zipf", str(args.zipf)]
     forwarded += ["--search-pool", str(args.search_pool)]
@@ -573,7 +587,8 @@ def main(argv=None):
         f"\nLastbenchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, git {git_revision()}, "
         f"Python {platform.python_version()}, {os.cpu_count()} Kerne, Last {load:.1f}; "
         f"gunicorn {args.workers} Worker "
-        f"({f'gthread, {args.threads} Threads' if args.threads > 1 else 'sync'}), SQLite, "
+        f"({f'gthread, {args.threads} Threads' if args.threads > 1 else 'sync'}), "
+        f"{'PostgreSQL' if args.database_url else 'SQLite'}, "
         "Seiten-Cache "
         f"{'Redis' if args.cache_url else 'lokaler Speicher je Worker'}; "
         f"{args.profiles} synthetische Steckbriefe; wrk {args.connections} Verbindungen, "
