@@ -110,6 +110,8 @@ TEMPLATES = [
 ]
 
 # SQLite file by default; DATABASE_URL (e.g. postgresql://user@host:5432/db) overrides it.
+# Connections are kept for 60 s, on SQLite too: opening one (with Django's SQL functions
+# and the pragmas below) costs more than a page-cache hit itself (docs/load.md).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}", conn_max_age=60
@@ -120,7 +122,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
