@@ -351,7 +351,7 @@ def redis_available():
 def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, make_profile):
     prefix = f"test-caching-{uuid.uuid4().hex}"
     redis_cache = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "kooperationsatlas.caching.RedisCache",  # what settings/base.py uses
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": prefix,
     }
@@ -386,6 +386,9 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, 
         ):
             assert fetch(client, page.url)["X-Cache"] == "MISS"
             assert fetch(client, page.url)["X-Cache"] == "HIT"
+            # one redis client per connection pool, not one per call
+            backend = caches["pages"]._cache
+            assert backend.get_client() is backend.get_client(write=True)
             before = caches["shared"].get(caching.GENERATION_KEY)
             assert before and generation_in_other_process() == before
             page.title = "Redis Neu"
