@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -33,20 +33,19 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from wagtail.documents import get_document_model
 
-from accounts.models import MunicipalAccount
 from alerts.models import SavedSearch
 from alerts.notify import unsubscribe_token
 from boerse.models import BoerseEntry, EntryStatus
 from cooperations.models import ContactPerson
 from cooperations.taxonomy import TaskArea
-from register.models import Municipality
 from reports.forms import ParsedPartner
 from reports.services import create_report
+
+from .users import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anon", "muni_a", "muni_b", "editor", "moderator", "admin")
-PASSWORD = "ein-sicheres-passwort-1"
 ERWITTE, ANROECHTE = "05974016", "05974004"
 
 # Distinctive words, so a leak is found wherever it is rendered.
@@ -310,17 +309,6 @@ def has_parameters(route):
 
 
 # --- the world -------------------------------------------------------------------------------
-
-
-def make_user(username, *, ags=None, group=None):
-    user = User.objects.create_user(username, f"{username}@example.org", PASSWORD)
-    if ags:
-        MunicipalAccount.objects.create(
-            user=user, municipality=Municipality.objects.get(ags=ags), verified=True
-        )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,18 +16,16 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from accounts.models import MunicipalAccount
 from boerse.models import BoerseEntry, EntryStatus
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas import security, throttle
-from register.models import Municipality
 
 from .test_settings import run_manage
+from .users import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "ein-sicheres-passwort-1"
 ERWITTE, ANROECHTE = "05974016", "05974004"
 XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
@@ -38,19 +36,6 @@ def fresh_counters():
     cache.clear()
     yield
     cache.clear()
-
-
-def make_user(username, *, ags=None, group=None, **extra):
-    user = User.objects.create_user(
-        username, f"{username}@example.org", PASSWORD, first_name=username.capitalize(), **extra
-    )
-    if ags:
-        MunicipalAccount.objects.create(
-            user=user, municipality=Municipality.objects.get(ags=ags), verified=True
-        )
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 def logged_in(user, **kwargs):
