@@ -150,11 +150,8 @@ def labels_remembered(request):
     to that starts a new generation. Without the page cache, nothing is remembered."""
     from kooperationsatlas import caching
 
-    scope = None
-    if caching.timeout() > 0:
-        current = getattr(request, "page_cache_generation", None) or caching.generation()
-        if current:
-            scope = SimpleNamespace(page_cache_generation=current)
+    current = caching.memo_generation(request)
+    scope = SimpleNamespace(page_cache_generation=current) if current else None
     token = _labels_scope.set(scope)
     try:
         yield

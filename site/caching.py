@@ -173,6 +173,15 @@ _memos = {"generation": None, "entries": {}}
 MEMO_MAX_ENTRIES = 20_000
 
 
+def memo_generation(request):
+    """The generation the memos of ``request`` are kept under; None while they are off
+    (page cache off, or the generation unreadable). The middleware's read is reused."""
+    if timeout() <= 0:
+        return None
+    current = getattr(request, "page_cache_generation", None) if request is not None else None
+    return current or generation() or None
+
+
 def remember(request, key, compute):
     """``compute()``, remembered in this process while the content generation stays the same.
 
@@ -181,11 +190,8 @@ def remember(request, key, compute):
     cached pages stale starts a new generation and so forgets these too. Only while the page
     cache is on (``PAGE_CACHE_SECONDS`` > 0); otherwise computed every time. ``key`` must be
     hashable and name what is computed, e.g. ``("menu",)``."""
-    if timeout() <= 0:
-        return compute()
-    current = getattr(request, "page_cache_generation", None) if request is not None else None
-    current = current or generation()
-    if not current:
+    current = memo_generation(request)
+    if current is None:
         return compute()
     if _memos["generation"] != current or len(_memos["entries"]) > MEMO_MAX_ENTRIES:
         _memos["generation"], _memos["entries"] = current, {}
