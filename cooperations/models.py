@@ -207,21 +207,31 @@ class CooperationPage(Page):
             raise ValidationError({"end_year": "Das Endjahr liegt vor dem Startjahr."})
 
     def get_context(self, request, *args, **kwargs):
+        from kooperationsatlas import caching
+
+        from . import taxonomy
+
         context = super().get_context(request, *args, **kwargs)
         # One query per relation: the partner rows are loaded once for the table, the
-        # Länder, the map and the funding rule; the terms with their parents (their names
-        # show the path "Innere Verwaltung › Archiv").
+        # Länder, the map and the funding rule.
         partners = list(
             self.partners.select_related(
                 "municipality__county", "municipality__state", "county__state"
             ).defer("municipality__boundary")  # the map reads boundaries from its memo
         )
         context["partners"] = partners
-        context["task_areas"] = list(self.task_areas.select_related("parent__parent"))
-        if self.legal_form_id:
-            self.legal_form = LegalForm.objects.select_related("parent__parent").get(
-                pk=self.legal_form_id
-            )
+        # The terms from the taxonomies' memo, with their parents (their names show the
+        # path "Innere Verwaltung › Archiv"); only the pks are read per page. values_list
+        # also reads the unsaved choice of a preview.
+        terms = caching.remember(request, ("taxonomy-terms",), taxonomy.terms_by_pk)
+        context["task_areas"] = taxonomy.pick(
+            terms[TaskArea], self.task_areas.values_list("pk", flat=True)
+        )
+        context["motives"] = taxonomy.pick(terms[Motive], self.motives.values_list("pk", flat=True))
+        if self.legal_form_id in terms[LegalForm]:
+            self.legal_form = terms[LegalForm][self.legal_form_id]
+        if self.cooperation_model_id in terms[CooperationModel]:
+            self.cooperation_model = terms[CooperationModel][self.cooperation_model_id]
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides

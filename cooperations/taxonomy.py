@@ -120,3 +120,24 @@ class Motive(Term):
     class Meta(Term.Meta):
         verbose_name = "Motiv"
         verbose_name_plural = "Motive"
+
+
+def terms_by_pk():
+    """{model: {pk: term}} of all four taxonomies, the parents of hierarchical terms linked
+    in Python (so ``str()`` and ``ancestors_and_self()`` need no query): four queries. Pages
+    keep it per content generation (``caching.remember``); terms are few."""
+    found = {}
+    for model in (TaskArea, LegalForm, CooperationModel, Motive):
+        terms = {term.pk: term for term in model.objects.all()}
+        if issubclass(model, HierarchicalTerm):
+            for term in terms.values():
+                term.parent = terms.get(term.parent_id)
+        found[model] = terms
+    return found
+
+
+def pick(terms, pks):
+    """The terms of ``terms`` ({pk: term}) with the given pks, in the taxonomy's order."""
+    return sorted(
+        (terms[pk] for pk in set(pks) if pk in terms), key=lambda term: (term.sort_order, term.name)
+    )

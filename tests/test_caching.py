@@ -450,3 +450,40 @@ def test_map_boundaries_are_read_once_per_generation(client, site_tree):
     municipality.save()
     third = client.get(url, {"a": 3}).content.decode()
     assert third != second
+
+
+def test_taxonomy_terms_and_breadcrumbs_are_read_once_per_generation(client, make_profile):
+    """A profile takes its terms (with their parents) and its breadcrumbs from per-process
+    memos; renaming a term or an ancestor page starts a new generation and shows at once."""
+    from cooperations.models import CooperationIndexPage, LegalForm, Motive, TaskArea
+
+    parent = TaskArea.objects.create(name="Memoverwaltung", slug="memo-verwaltung")
+    area = TaskArea.objects.create(name="Memostandesamt", slug="memo-standesamt", parent=parent)
+    form = LegalForm.objects.create(name="Memovereinbarung", slug="memo-vereinbarung")
+    motive = Motive.objects.create(name="Memomotiv", slug="memo-motiv")
+    fields = {"task_areas": [area], "motives": [motive], "legal_form": form}
+    first = make_profile("Erster Memo-Steckbrief", **fields)
+    second = make_profile("Zweiter Memo-Steckbrief", **fields)
+    html = fetch(client, first.url).content.decode()
+    assert "Memoverwaltung › Memostandesamt" in html and "Memomotiv" in html
+    assert "Memovereinbarung" in html
+
+    with CaptureQueriesContext(connection) as queries:
+        html = fetch(client, second.url).content.decode()
+    tables = " ".join(q["sql"].split("WHERE")[0] for q in queries)
+    assert '"cooperations_legalform"' not in tables  # the term itself from the memo
+    assert '"cooperations_taskarea"."name"' not in tables  # only the pks of the page's terms
+    assert 'FROM "kooperationsatlas_sitesettings"' not in tables
+    # one page query (the page itself), no walk for the breadcrumbs
+    assert sum('FROM "wagtailcore_page"' in q["sql"] for q in queries) == 1
+    assert "Memoverwaltung › Memostandesamt" in html and "Memovereinbarung" in html
+    assert '<a href="/kooperationen/">Kooperationen</a>' in html
+
+    form.name = "Umbenannte Vereinbarung"
+    form.save()
+    index = CooperationIndexPage.objects.get()
+    index.title = "Umbenannte Kooperationen"
+    index.save_revision().publish()
+    html = fetch(client, second.url).content.decode()
+    assert "Umbenannte Vereinbarung" in html and "Memovereinbarung" not in html
+    assert '<a href="/kooperationen/">Umbenannte Kooperationen</a>' in html

@@ -11,6 +11,7 @@ from register.templatetags.register_maps import (
     Projection,
     Shape,
     boundary_map,
+    grid_level,
     path_data,
     render_map,
     rings,
@@ -31,6 +32,9 @@ MULTI = {
         ],
     ],
 }
+
+
+SQUARE_BOUNDS = (7.0, 51.0, 8.0, 52.0)
 
 
 def numbers(d):
@@ -131,12 +135,41 @@ def test_render_map_markup():
     assert '<a href="/gemeinden/05000001/" tabindex="-1"><path d="M' in svg
     assert "<title>Westheim</title>" in svg
     assert svg.count("<a ") == 1
-    # viewBox fitted to both shapes: three degrees of longitude (x cos 51.5°) by one of latitude.
-    width, height = map(int, re.search(r'viewBox="0 0 (\d+) (\d+)"', svg).groups())
-    assert (width, height) == (800, round(792 / (3 * math.cos(math.radians(51.5)))) + 8)
+    # viewBox: the section of the grid both shapes cover, three degrees of longitude
+    # (x cos 51.5°) by one of latitude, on the finest level that fits into 800 units.
+    x, y, width, height = map(int, re.search(r'viewBox="(\d+) (\d+) (\d+) (\d+)"', svg).groups())
+    scale = 2 ** (17 / 2)  # 792 / (3 cos 51.5°) = 424 units per degree: level 17 (362)
+    assert (x, y) == (round(2 * math.cos(math.radians(51.5)) * scale) - 4, round(4 * scale) - 4)
+    cos = math.cos(math.radians(51.5))
+    assert (width, height) == (round(3 * cos * scale) + 8, round(scale) + 8)
+    assert 560 < width <= 800
     # Small output: no floating point coordinates, no scripts.
     assert not re.search(r'd="[^"]*\.\d', svg)
     assert "<script" not in svg
+
+
+def test_grid_level_is_the_finest_that_fits():
+    # A municipality (0.1° by 0.1°) gets a finer grid than the whole state (3° by 2°), and
+    # every level keeps the longer side between 792 / √2 and 792 units.
+    small, state = (7.0, 51.0, 7.1, 51.1), (6.0, 50.5, 9.0, 52.5)
+    assert grid_level(small) > grid_level(state)
+    for bounds in (small, state, SQUARE_BOUNDS):
+        span = max((bounds[2] - bounds[0]) * math.cos(math.radians(51.5)), bounds[3] - bounds[1])
+        assert 792 / math.sqrt(2) < span * 2 ** (grid_level(bounds) / 2) <= 792
+
+
+def test_render_map_memoises_path_data_per_key_and_level():
+    paths = {}
+    home = Shape(SQUARE, "Mitte", key=1)
+    first = str(render_map([home], title="Karte", paths=paths))
+    level = grid_level(SQUARE_BOUNDS)
+    assert paths[(1, level)][0] in first
+    # The memo is what the next map uses: a stale entry would show (it never is stale in
+    # use: the memo lasts one content generation).
+    paths[(1, level)] = ("M0,0l1,0 0,1z", (0, 0, 1, 1))
+    assert 'd="M0,0l1,0 0,1z"' in str(render_map([home], title="Karte", paths=paths))
+    # Shapes without a key are drawn afresh; the same shape on the same level looks the same.
+    assert str(render_map([Shape(SQUARE, "Mitte")], title="Karte")) == first
 
 
 def test_render_map_without_geometry_is_empty():

@@ -1,9 +1,19 @@
 """Inline SVG maps of municipality boundaries: no JavaScript, no map tiles, no third party.
 
 GeoJSON Polygon/MultiPolygon geometries (WGS84) are drawn with an equirectangular
-projection whose x axis is scaled by cos(mean latitude), so shapes keep their proportions
-at NRW latitudes. Coordinates are rounded to whole units of the viewBox and written as
-relative path steps to keep the HTML small.
+projection whose x axis is scaled by the cosine of a latitude, so shapes keep their
+proportions at NRW latitudes. Coordinates are rounded to whole units of the viewBox and
+written as relative path steps to keep the HTML small.
+
+Two ways to project:
+
+* ``Projection`` fits a set of geometries into a viewBox of SIZE units (the state maps of
+  the dashboard and the partner search, each projected once per process).
+* ``render_map`` (the local maps of profiles, municipalities and Kreise) draws on a fixed
+  grid with zoom levels a factor of √2 apart (``grid_level``), and the viewBox is the
+  section of the grid the shapes cover. A boundary's path data on a level is then the same
+  on every map, so it is computed once per process and content generation (``paths``
+  memo) instead of once per page: drawing it was most of the cost of a map.
 """
 
 import math
@@ -21,12 +31,21 @@ SIZE = 800  # the longer side of the viewBox
 PADDING = 4
 
 
+# The fixed grid of ``render_map``: x = (lon - GRID_LON) · cos(GRID_LAT) · scale,
+# y = (GRID_NORTH - lat) · scale, with scale = 2^(level / 2) units per degree of latitude.
+GRID_LAT = 51.5  # the middle of NRW, where the boundaries are
+GRID_X_FACTOR = math.cos(math.radians(GRID_LAT))
+GRID_LON = 5.0
+GRID_NORTH = 56.0
+
+
 @dataclass
 class Shape:
     geometry: dict
     name: str
     url: str = ""
     highlighted: bool = False
+    key: object = None  # e.g. the municipality's pk: path data is memoised under it
 
 
 def rings(geometry):
@@ -68,17 +87,29 @@ class Projection:
 
 def path_data(geometry, project):
     """SVG path data: one closed subpath per ring, absolute start, relative integer steps."""
-    parts = []
-    # project() inlined: this loop runs for every point of every map (thousands per page)
-    padding, min_lon, max_lat = project.padding, project.min_lon, project.max_lat
-    x_scale, y_scale = project.x_factor * project.scale, project.scale
+    return _path_data(
+        geometry,
+        project.min_lon,
+        project.max_lat,
+        project.x_factor * project.scale,
+        project.scale,
+        project.padding,
+    )[0]
+
+
+def _path_data(geometry, west, north, x_scale, y_scale, offset=0):
+    """(path data, (min x, min y, max x, max y)) of ``geometry`` with x = offset + (lon -
+    west) · x_scale, y = offset + (north - lat) · y_scale, rounded; the bounds are None when
+    every ring collapsed to a dot or a line at that scale."""
+    parts, xs, ys = [], [], []
+    # The loop runs for every point of a boundary (hundreds): kept plain and inlined.
     for ring in rings(geometry):
         points = []
         last = None
         for point in ring:
             projected = (
-                round(padding + (point[0] - min_lon) * x_scale),
-                round(padding + (max_lat - point[1]) * y_scale),
+                round(offset + (point[0] - west) * x_scale),
+                round(offset + (north - point[1]) * y_scale),
             )
             if projected != last:
                 points.append(projected)
@@ -92,24 +123,81 @@ def path_data(geometry, project):
             steps.append(f"{px - x},{py - y}")
             x, y = px, py
         parts.append(f"M{points[0][0]},{points[0][1]}l{' '.join(steps)}z")
-    return "".join(parts)
+        xs += (min(p[0] for p in points), max(p[0] for p in points))
+        ys += (min(p[1] for p in points), max(p[1] for p in points))
+    if not parts:
+        return "", None
+    return "".join(parts), (min(xs), min(ys), max(xs), max(ys))
 
 
-def render_map(shapes, title, description="", map_id="karte"):
-    """An inline <svg> for the shapes, or "" if none of them has coordinates."""
+def grid_level(bounds, size=SIZE, padding=PADDING):
+    """The finest grid level on which ``bounds`` (min lon, min lat, max lon, max lat) fit
+    into ``size`` units on the longer side."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    span = max((max_lon - min_lon) * GRID_X_FACTOR, max_lat - min_lat, 1e-9)
+    return math.floor(2 * math.log2((size - 2 * padding) / span))
+
+
+def grid_path(geometry, level):
+    """(path data, bounds) of ``geometry`` on a grid level (see ``_path_data``)."""
+    scale = 2 ** (level / 2)
+    return _path_data(geometry, GRID_LON, GRID_NORTH, GRID_X_FACTOR * scale, scale)
+
+
+def geographic_bounds(geometry):
+    points = [point for ring in rings(geometry) for point in ring]
+    lons = [point[0] for point in points]
+    lats = [point[1] for point in points]
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _memoised(memo, key, compute, *args):
+    """``compute(*args)``, kept in ``memo`` under ``key`` unless ``key[0]`` (the shape's key)
+    is None."""
+    if memo is None or key[0] is None:
+        return compute(*args)
+    if key not in memo:
+        memo[key] = compute(*args)
+    return memo[key]
+
+
+def render_map(shapes, title, description="", map_id="karte", paths=None):
+    """An inline <svg> for the shapes, or "" if none of them has coordinates.
+
+    ``paths``: a dict kept by the caller in which bounds and path data of shapes with a
+    ``key`` are memoised (``boundary_map`` passes one per process and generation)."""
     shapes = [shape for shape in shapes if rings(shape.geometry)]
     if not shapes:
         return ""
-    project = Projection([shape.geometry for shape in shapes])
+    corners = [
+        _memoised(paths, (shape.key, "bounds"), geographic_bounds, shape.geometry)
+        for shape in shapes
+    ]
+    level = grid_level(
+        (
+            min(c[0] for c in corners),
+            min(c[1] for c in corners),
+            max(c[2] for c in corners),
+            max(c[3] for c in corners),
+        )
+    )
+    drawn = [
+        (shape, _memoised(paths, (shape.key, level), grid_path, shape.geometry, level))
+        for shape in shapes
+    ]
+    drawn = [(shape, d, box) for shape, (d, box) in drawn if d]
+    if not drawn:
+        return ""
+    min_x = min(box[0] for _, _, box in drawn) - PADDING
+    min_y = min(box[1] for _, _, box in drawn) - PADDING
+    width = max(box[2] for _, _, box in drawn) + PADDING - min_x
+    height = max(box[3] for _, _, box in drawn) + PADDING - min_y
     map_id = slugify(map_id) or "karte"
     layers = []
     for css_class, highlighted in (("map-context", False), ("map-highlight", True)):
         items = []
-        for shape in shapes:
+        for shape, d, _box in drawn:
             if shape.highlighted != highlighted:
-                continue
-            d = path_data(shape.geometry, project)
-            if not d:
                 continue
             path = format_html('<path d="{}"><title>{}</title></path>', d, shape.name)
             if shape.url:
@@ -121,17 +209,19 @@ def render_map(shapes, title, description="", map_id="karte"):
         if items:
             layers.append(format_html('<g class="{}">{}</g>', css_class, mark_safe("".join(items))))
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="0 0 {} {}" '
+        '<svg xmlns="http://www.w3.org/2000/svg" class="map" viewBox="{} {} {} {}" '
         'role="group" aria-labelledby="{}-title {}-desc" fill-rule="evenodd">'
         '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        project.width,
-        project.height,
+        min_x,
+        min_y,
+        width,
+        height,
         map_id,
         map_id,
         map_id,
         title,
         map_id,
-        description or _describe(shapes),
+        description or _describe([shape for shape, _d, _box in drawn]),
         mark_safe("".join(layers)),
     )
 
@@ -182,6 +272,7 @@ def _shapes(municipalities, geometries, highlighted, link):
             name=municipality.name,
             url=municipality.get_absolute_url() if link else "",
             highlighted=highlighted,
+            key=municipality.pk,
         )
         for municipality in municipalities
         if municipality.pk in geometries
@@ -207,10 +298,14 @@ def boundary_map(
     highlighted = list(highlighted or ())
     seen = {municipality.pk for municipality in highlighted}
     around = [municipality for municipality in around or () if municipality.pk not in seen]
-    geometries = boundaries(context.get("request"), highlighted + around)
+    from kooperationsatlas import caching
+
+    request = context.get("request")
+    geometries = boundaries(request, highlighted + around)
     shapes = _shapes(around, geometries, False, link_context)
     shapes += _shapes(highlighted, geometries, True, link_highlighted)
-    return render_map(shapes, title, description, map_id)
+    paths = caching.remember(request, ("municipality-map-paths",), dict)
+    return render_map(shapes, title, description, map_id, paths=paths)
 
 
 @register.simple_tag

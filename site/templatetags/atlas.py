@@ -104,6 +104,25 @@ def _index_page_urls(request):
 
 
 @register.simple_tag(takes_context=True)
+def breadcrumb_ancestors(context, page):
+    """[(title, url)] of the ancestors of ``page`` below the tree's root ("Start" for the
+    home page): one query per parent, process and content generation, not per page."""
+    request = context.get("request")
+
+    def lookup():
+        return [
+            ("Start" if ancestor.depth == 2 else ancestor.title, ancestor.get_url(request))
+            for ancestor in page.get_ancestors()
+            if not ancestor.is_root()
+        ]
+
+    if request is None or page.pk is None:
+        return lookup()
+    parent_path = page.path[: -page.steplen]
+    return caching.remember(request, ("breadcrumbs", parent_path, request.get_host()), lookup)
+
+
+@register.simple_tag(takes_context=True)
 def main_navigation(context):
     """The main menu as a list of dicts: label, url, current ("page", "true" or "")."""
     request = context.get("request")
