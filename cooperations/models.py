@@ -13,6 +13,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from . import taxonomy
 from .taxonomy import CooperationModel, LegalForm, Motive, TaskArea
 
 __all__ = [
@@ -59,15 +60,10 @@ class CooperationIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        profiles = (
-            CooperationPage.objects.live()
-            .public()
-            .descendant_of(self)
-            .select_related("legal_form__parent", "cooperation_model")
-            .prefetch_related("task_areas")
-            .order_by("title")
-        )
-        context["page_obj"] = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
+        profiles = CooperationPage.objects.live().public().descendant_of(self).order_by("title")
+        page_obj = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
+        page_obj.object_list = with_terms(request, page_obj.object_list)
+        context["page_obj"] = page_obj
         return context
 
 
@@ -207,10 +203,6 @@ class CooperationPage(Page):
             raise ValidationError({"end_year": "Das Endjahr liegt vor dem Startjahr."})
 
     def get_context(self, request, *args, **kwargs):
-        from kooperationsatlas import caching
-
-        from . import taxonomy
-
         context = super().get_context(request, *args, **kwargs)
         # One query per relation: the partner rows are loaded once for the table, the
         # Länder, the map and the funding rule.
@@ -223,7 +215,7 @@ class CooperationPage(Page):
         # The terms from the taxonomies' memo, with their parents (their names show the
         # path "Innere Verwaltung › Archiv"); only the pks are read per page. values_list
         # also reads the unsaved choice of a preview.
-        terms = caching.remember(request, ("taxonomy-terms",), taxonomy.terms_by_pk)
+        terms = taxonomy.terms(request)
         context["task_areas"] = taxonomy.pick(
             terms[TaskArea], self.task_areas.values_list("pk", flat=True)
         )
@@ -253,6 +245,28 @@ class CooperationPage(Page):
     def states(self):
         """The Länder of the register partners, sorted by name."""
         return sorted({p.state.name for p in self.partners.all() if p.state}, key=str)
+
+
+def with_terms(request, profiles):
+    """``profiles`` as a list, each with the terms a list entry shows
+    (``includes/profile_item.html``) from the taxonomies' memo: ``listed_task_areas``,
+    ``legal_form`` and ``cooperation_model``. One query for the task areas of all of them,
+    instead of joins and a prefetch per list."""
+    profiles = list(profiles)
+    terms = taxonomy.terms(request)
+    area_ids = {}
+    rows = CooperationPage.task_areas.through.objects.filter(
+        cooperationpage_id__in=[profile.pk for profile in profiles]
+    ).values_list("cooperationpage_id", "taskarea_id")
+    for page_id, area_id in rows:
+        area_ids.setdefault(page_id, []).append(area_id)
+    for profile in profiles:
+        profile.listed_task_areas = taxonomy.pick(terms[TaskArea], area_ids.get(profile.pk, ()))
+        if profile.legal_form_id in terms[LegalForm]:
+            profile.legal_form = terms[LegalForm][profile.legal_form_id]
+        if profile.cooperation_model_id in terms[CooperationModel]:
+            profile.cooperation_model = terms[CooperationModel][profile.cooperation_model_id]
+    return profiles
 
 
 class CooperationPartner(Orderable):

@@ -136,6 +136,13 @@ def terms_by_pk():
     return found
 
 
+def terms(request):
+    """``terms_by_pk()``, remembered per process and content generation."""
+    from kooperationsatlas import caching
+
+    return caching.remember(request, ("taxonomy-terms",), terms_by_pk)
+
+
 def pick(terms, pks):
     """The terms of ``terms`` ({pk: term}) with the given pks, in the taxonomy's order."""
     return sorted(

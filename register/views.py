@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from cooperations.models import CooperationPage, CooperationPartner
+from cooperations.models import CooperationPage, CooperationPartner, with_terms
 
 from .models import County, Municipality, Neighbourhood, State
 from .templatetags.register_maps import boundaries
@@ -22,7 +22,8 @@ PROFILE_ITEM_FIELDS = (
 
 def _published_profiles(**partner_filter):
     """Live, public profiles with a partner matching ``partner_filter`` (e.g.
-    ``municipality=…``), with what a list entry shows (no drafts, no restricted pages).
+    ``municipality=…``), with what a list entry shows (no drafts, no restricted pages;
+    the terms come from ``with_terms``).
 
     A subquery instead of a join with DISTINCT, and only the listed fields: the profiles'
     rich text is not needed here, and compiling and reading the wide rows cost most of a
@@ -32,8 +33,6 @@ def _published_profiles(**partner_filter):
         CooperationPage.objects.live()
         .public()
         .filter(pk__in=partners)
-        .select_related("legal_form__parent", "cooperation_model")
-        .prefetch_related("task_areas")
         .only(*PROFILE_ITEM_FIELDS)
         .order_by("title")
     )
@@ -73,13 +72,14 @@ def municipality_detail(request, ags):
         .defer("neighbour__boundary")  # the map reads boundaries from its memo
         .order_by("neighbour__name")
     )
-    profiles = list(_published_profiles(municipality=municipality))
+    profiles = with_terms(request, _published_profiles(municipality=municipality))
     county_profiles = []
     if not municipality.county.is_kreisfreie_stadt:
-        county_profiles = list(
+        county_profiles = with_terms(
+            request,
             _published_profiles(county=municipality.county).exclude(
                 pk__in=[profile.pk for profile in profiles]
-            )
+            ),
         )
     return render(
         request,
@@ -129,11 +129,12 @@ def county_detail(request, key):
         .defer("boundary")
         .order_by("name")
     )
-    own_profiles = list(_published_profiles(county=county))
-    member_profiles = list(
+    own_profiles = with_terms(request, _published_profiles(county=county))
+    member_profiles = with_terms(
+        request,
         _published_profiles(municipality__county=county).exclude(
             pk__in=[profile.pk for profile in own_profiles]
-        )
+        ),
     )
     return render(
         request,

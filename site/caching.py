@@ -204,6 +204,16 @@ def remember(request, key, compute):
 # --- the policy ----------------------------------------------------------------------------
 
 
+def remember_wagtail_site(request):
+    """Give ``request`` the Wagtail Site of its host from the memo, where Wagtail reads it
+    on first use (``request._wagtail_site``): finding it is a query with a CASE over all
+    sites, which every page and every page URL in a list needs."""
+    from wagtail.models import Site
+
+    key = ("wagtail-site", request.get_host(), request.get_port())
+    request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
+
+
 def cache_key(request, current_generation):
     url = request.build_absolute_uri()  # scheme, host, path and the raw query string
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
@@ -261,6 +271,7 @@ class PageCacheMiddleware:
         if cached is not None:
             cached["X-Cache"] = "HIT"
             return cached
+        remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             try:

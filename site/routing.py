@@ -7,10 +7,10 @@ in a map {path below the site root: (content type, page id)} of all live pages, 
 with one query per process and content generation (``caching.remember``: every publish,
 unpublish, move or deletion starts a new one), loads the page with one query and hands it
 to Wagtail's own view through the attribute Wagtail reads first
-(``request._wagtail_route_for_request``); the Site for the host likewise
-(``request._wagtail_site``). The result is what Wagtail's walk returns: the
-live page whose ``url_path`` is the site root's plus the path (Wagtail checks ``live``
-only on the last page). Everything after routing (view restrictions, the
+(``request._wagtail_route_for_request``); the Site for the host comes from the page
+cache middleware's memo (``caching.remember_wagtail_site``). The result is what Wagtail's
+walk returns: the live page whose ``url_path`` is the site root's plus the path (Wagtail
+checks ``live`` only on the last page). Everything after routing (view restrictions, the
 ``before_serve_page`` hooks, ``serve``) stays Wagtail's. Paths not in the map, and pages
 below a page type with its own ``route()`` (routable pages), are routed by Wagtail.
 """
@@ -27,12 +27,6 @@ SERVE_PATTERN = r"^(?!_util/)((?:[\w\-]+/)*)$"
 
 
 def serve(request, path):
-    if not hasattr(request, "_wagtail_site"):
-        # The Site for the host, also remembered: Wagtail asks the database on every request.
-        key = ("wagtail-site", request.get_host(), request.get_port())
-        request._wagtail_site = caching.remember(
-            request, key, lambda: Site.find_for_request(request)
-        )
     if not hasattr(request, "_wagtail_route_for_request"):
         page = page_for_path(request, path)
         if page is not None:

@@ -487,3 +487,25 @@ def test_taxonomy_terms_and_breadcrumbs_are_read_once_per_generation(client, mak
     html = fetch(client, second.url).content.decode()
     assert "Umbenannte Vereinbarung" in html and "Memovereinbarung" not in html
     assert '<a href="/kooperationen/">Umbenannte Kooperationen</a>' in html
+
+
+def test_profile_lists_and_the_site_come_from_the_memos(client, make_profile):
+    """A municipality page lists its profiles with their terms from the taxonomy memo (one
+    query for the task areas of all of them) and finds the Wagtail Site without a query."""
+    from cooperations.models import LegalForm, TaskArea
+
+    first = TaskArea.objects.create(name="Listenarchiv", slug="listen-archiv", sort_order=1)
+    second = TaskArea.objects.create(name="Listenbauhof", slug="listen-bauhof", sort_order=2)
+    form = LegalForm.objects.create(name="Listenvereinbarung", slug="listen-vereinbarung")
+    make_profile("Listenprofil Erwitte", task_areas=[second, first], legal_form=form)
+    url = f"/gemeinden/{ERWITTE}/"
+    fetch(client, url + "?a=1")
+    with CaptureQueriesContext(connection) as queries:
+        html = fetch(client, url + "?a=2").content.decode()
+    assert "Listenprofil Erwitte" in html
+    assert "Listenarchiv, Listenbauhof" in html  # the taxonomy's order
+    assert "Listenvereinbarung" in html
+    tables = " ".join(q["sql"].split("WHERE")[0] for q in queries)
+    assert '"wagtailcore_site"' not in tables
+    assert '"cooperations_legalform"' not in tables
+    assert '"cooperations_taskarea"' not in tables
