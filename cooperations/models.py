@@ -60,7 +60,10 @@ class CooperationIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        profiles = CooperationPage.objects.live().public().descendant_of(self).order_by("title")
+        from kooperationsatlas import routing
+
+        profiles = routing.public(request, CooperationPage.objects.live()).descendant_of(self)
+        profiles = profiles.order_by("title")
         page_obj = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
         page_obj.object_list = with_terms(request, page_obj.object_list)
         context["page_obj"] = page_obj

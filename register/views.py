@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from cooperations.models import CooperationPage, CooperationPartner, with_terms
+from kooperationsatlas import routing
 
 from .models import County, Municipality, Neighbourhood, State
 from .templatetags.register_maps import boundaries
@@ -20,7 +21,7 @@ PROFILE_ITEM_FIELDS = (
 )
 
 
-def _published_profiles(**partner_filter):
+def _published_profiles(request, **partner_filter):
     """Live, public profiles with a partner matching ``partner_filter`` (e.g.
     ``municipality=…``), with what a list entry shows (no drafts, no restricted pages;
     the terms come from ``with_terms``).
@@ -30,8 +31,7 @@ def _published_profiles(**partner_filter):
     municipality page."""
     partners = CooperationPartner.objects.filter(**partner_filter).values("page_id")
     return (
-        CooperationPage.objects.live()
-        .public()
+        routing.public(request, CooperationPage.objects.live())
         .filter(pk__in=partners)
         .only(*PROFILE_ITEM_FIELDS)
         .order_by("title")
@@ -72,12 +72,12 @@ def municipality_detail(request, ags):
         .defer("neighbour__boundary")  # the map reads boundaries from its memo
         .order_by("neighbour__name")
     )
-    profiles = with_terms(request, _published_profiles(municipality=municipality))
+    profiles = with_terms(request, _published_profiles(request, municipality=municipality))
     county_profiles = []
     if not municipality.county.is_kreisfreie_stadt:
         county_profiles = with_terms(
             request,
-            _published_profiles(county=municipality.county).exclude(
+            _published_profiles(request, county=municipality.county).exclude(
                 pk__in=[profile.pk for profile in profiles]
             ),
         )
@@ -129,10 +129,10 @@ def county_detail(request, key):
         .defer("boundary")
         .order_by("name")
     )
-    own_profiles = with_terms(request, _published_profiles(county=county))
+    own_profiles = with_terms(request, _published_profiles(request, county=county))
     member_profiles = with_terms(
         request,
-        _published_profiles(municipality__county=county).exclude(
+        _published_profiles(request, municipality__county=county).exclude(
             pk__in=[profile.pk for profile in own_profiles]
         ),
     )

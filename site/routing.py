@@ -16,7 +16,8 @@ below a page type with its own ``route()`` (routable pages), are routed by Wagta
 """
 
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import Page, Site
+from django.db.models import Q
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 from wagtail.views import serve as wagtail_serve
 
@@ -30,8 +31,43 @@ def serve(request, path):
     if not hasattr(request, "_wagtail_route_for_request"):
         page = page_for_path(request, path)
         if page is not None:
+            if not restricts(request, page):
+                # Wagtail's view-restriction hook would read the restrictions of the page and
+                # its ancestors again (two queries); the memo already says there are none.
+                page.get_view_restrictions = PageViewRestriction.objects.none
             request._wagtail_route_for_request = RouteResult(page)
     return wagtail_serve(request, path)
+
+
+def view_restrictions(request):
+    """((path, depth) of every page with a view restriction, whether any page is an alias),
+    remembered per content generation: saving or deleting a restriction and moving a page
+    start a new one."""
+
+    def lookup():
+        return (
+            tuple(PageViewRestriction.objects.values_list("page__path", "page__depth")),
+            Page.objects.filter(alias_of__isnull=False).exists(),
+        )
+
+    return caching.remember(request, ("view-restrictions",), lookup)
+
+
+def restricts(request, page):
+    """Whether a view restriction may apply to ``page`` (on it or an ancestor; an alias
+    takes its source's, so with aliases Wagtail decides)."""
+    restricted, aliases = view_restrictions(request)
+    return aliases or any(page.path.startswith(path) for path, _depth in restricted)
+
+
+def public(request, pages):
+    """``pages.public()``, Wagtail's filter (not in or below a restricted page), from the
+    memo instead of a query for the restrictions on every call."""
+    restricted, _aliases = view_restrictions(request)
+    private = Q()
+    for path, depth in restricted:
+        private |= Q(path__startswith=path, depth__gte=depth)
+    return pages.exclude(private) if private else pages
 
 
 def page_for_path(request, path):

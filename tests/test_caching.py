@@ -509,3 +509,33 @@ def test_profile_lists_and_the_site_come_from_the_memos(client, make_profile):
     assert '"wagtailcore_site"' not in tables
     assert '"cooperations_legalform"' not in tables
     assert '"cooperations_taskarea"' not in tables
+
+
+def test_view_restrictions_from_the_memo_still_protect(client, make_profile):
+    """Routed pages and profile lists take the view restrictions from a per-generation memo;
+    adding one starts a new generation: the page is protected and unlisted at once."""
+    from wagtail.models import PageViewRestriction
+
+    from cooperations.models import CooperationIndexPage
+
+    page = make_profile("Bald geschützter Steckbrief")
+    municipality = f"/gemeinden/{ERWITTE}/"
+    assert "Bald geschützter Steckbrief" in fetch(client, page.url).content.decode()
+    assert "Bald geschützter Steckbrief" in fetch(client, municipality).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        fetch(client, page.url + "?anders=1")
+    assert not any("wagtailcore_pageviewrestriction" in q["sql"] for q in queries)
+
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get(page.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+    assert client.get(page.url + "?anders=1").status_code == 302
+    assert "Bald geschützter Steckbrief" not in fetch(client, municipality).content.decode()
+
+    # A restriction on an ancestor covers the pages below it.
+    other = make_profile("Anderer Steckbrief unter dem Index")
+    assert fetch(client, other.url).status_code == 200
+    index = CooperationIndexPage.objects.get()
+    PageViewRestriction.objects.create(page=index, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(other.url).status_code == 302
+    assert "Anderer Steckbrief" not in fetch(client, municipality).content.decode()
