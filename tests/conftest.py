@@ -47,17 +47,19 @@ def make_profile(site_tree):
     ):
         fields.setdefault("summary", f"Kurzbeschreibung von {title}.")
         page = CooperationPage(title=title, live=False, **fields)
-        for key, role in partners or [("05974016", "lead")]:
+        # sort_order as an editor's inline panel sets it: modelcluster's add() does not, and
+        # rows with equal sort_order come back in any order (on PostgreSQL, not by insertion).
+        for position, (key, role) in enumerate(partners or [("05974016", "lead")]):
             if len(key) == 8:
-                page.partners.add(
-                    CooperationPartner(municipality=Municipality.objects.get(ags=key), role=role)
-                )
+                partner = CooperationPartner(municipality=Municipality.objects.get(ags=key))
             elif len(key) == 5:
-                page.partners.add(CooperationPartner(county=County.objects.get(key=key), role=role))
+                partner = CooperationPartner(county=County.objects.get(key=key))
             else:
-                page.partners.add(CooperationPartner(organisation=key, role=role))
-        for url in sources:
-            page.sources.add(CooperationSource(url=url))
+                partner = CooperationPartner(organisation=key)
+            partner.role, partner.sort_order = role, position
+            page.partners.add(partner)
+        for position, url in enumerate(sources):
+            page.sources.add(CooperationSource(url=url, sort_order=position))
         index.add_child(instance=page)
         revision = page.save_revision()
         if publish:
