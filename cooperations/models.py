@@ -223,10 +223,7 @@ class CooperationPage(Page):
             terms[TaskArea], self.task_areas.values_list("pk", flat=True)
         )
         context["motives"] = taxonomy.pick(terms[Motive], self.motives.values_list("pk", flat=True))
-        if self.legal_form_id in terms[LegalForm]:
-            self.legal_form = terms[LegalForm][self.legal_form_id]
-        if self.cooperation_model_id in terms[CooperationModel]:
-            self.cooperation_model = terms[CooperationModel][self.cooperation_model_id]
+        self.use_terms(terms)
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
@@ -243,6 +240,14 @@ class CooperationPage(Page):
             request, ("funding", nrw, len(bodies) - nrw), lambda: funding_for(self)
         )
         return context
+
+    def use_terms(self, terms):
+        """Legal form and cooperation model from ``terms`` (``taxonomy.terms``) instead of a
+        query each."""
+        if self.legal_form_id in terms[LegalForm]:
+            self.legal_form = terms[LegalForm][self.legal_form_id]
+        if self.cooperation_model_id in terms[CooperationModel]:
+            self.cooperation_model = terms[CooperationModel][self.cooperation_model_id]
 
     @property
     def states(self):
@@ -265,10 +270,7 @@ def with_terms(request, profiles):
         area_ids.setdefault(page_id, []).append(area_id)
     for profile in profiles:
         profile.listed_task_areas = taxonomy.pick(terms[TaskArea], area_ids.get(profile.pk, ()))
-        if profile.legal_form_id in terms[LegalForm]:
-            profile.legal_form = terms[LegalForm][profile.legal_form_id]
-        if profile.cooperation_model_id in terms[CooperationModel]:
-            profile.cooperation_model = terms[CooperationModel][profile.cooperation_model_id]
+        profile.use_terms(terms)
     return profiles
 
 
