@@ -64,6 +64,10 @@ class IndexVersion(models.Model):
 
     @classmethod
     def bump(cls):
+        """A new stamp, and a new page-cache generation: cached search pages are stale."""
+        from kooperationsatlas import caching
+
+        caching.bump()
         stamp = uuid.uuid4().hex
         updated = cls.objects.filter(pk=1).update(
             version=F("version") + 1, stamp=stamp, changed_at=timezone.now()

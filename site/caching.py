@@ -14,21 +14,22 @@ Where entries live (``settings.CACHES``, built in ``settings/base.py``):
   ``"default"``, so culling pages never drops a login-throttle counter.
 * ``"shared"`` holds the *content generation*, a random stamp every process must see:
   the database (Django's ``DatabaseCache``, table ``atlas_cache``, created by
-  the migration ``kooperationsatlas.0003_cache_table``), or the same Redis when configured.
+  the migration ``kooperationsatlas.0003_cache_table``), or, with Redis, the page store
+  itself (same key prefix), so that one MGET reads the generation and the page.
 
-The key of a page is ``page:<generation>:<index stamp>:<hash of the full URL>`` (scheme,
-host, path and the raw query string, so ``?a=1`` and ``?a=2`` are different entries).
-Changing the generation makes every entry of every process unreachable at once; old
-entries expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). Reading the
-generation costs one small read per request (a primary-key lookup in the database, or one
-Redis GET), plus the search index stamp (``IndexVersion``, one primary-key lookup), which
-changes whenever the search index does, in any process (publishing, ``rebuild_search_index``,
-also after ``import_register``).
+The key of a page is ``page:<hash of the full URL>`` (scheme, host, path and the raw query
+string, so ``?a=1`` and ``?a=2`` are different entries); the entry is ``(generation,
+response)`` and is a hit only while its generation is the current one. Changing the
+generation makes every entry of every process stale at once; a miss overwrites the stale
+entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
+one Redis round trip, or one primary-key read in the database and one local-memory read.
 
 The generation is bumped (``bump()``) when public content changes: a page is saved,
 published, unpublished, moved or deleted, a view restriction, site, site setting,
 taxonomy term, tag, image, document or Börse entry is saved or deleted, or a register row
-is saved or deleted. With the database store the new stamp is written in the same
+is saved or deleted, and whenever the search index changes (``IndexVersion.bump()``, in
+any process: publishing, ``rebuild_search_index``, also after ``import_register``).
+With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
 is written at once and again after the commit (a request that rendered the old content in
 between cannot keep it).
@@ -112,29 +113,42 @@ def bump():
         transaction.on_commit(_write_generation)
 
 
-def index_stamp():
-    """The search index stamp (changes with every change of the index, in any process)."""
-    from search.models import IndexVersion
-
-    return IndexVersion.current_stamp()
-
-
 def generation():
     """The current cache generation, '' when it cannot be read (then nothing is cached)."""
     try:
-        store = caches[GENERATION_ALIAS]
-        stamp = store.get(GENERATION_KEY)
-        if stamp is None:
-            store.add(GENERATION_KEY, _new_stamp(), timeout=None)
-            stamp = store.get(GENERATION_KEY)
-        index_stamp_now = index_stamp()
+        return _stamp_or_new(caches[GENERATION_ALIAS].get(GENERATION_KEY))
     except Exception:
         logger.warning(
             "Page cache off for this request: generation not readable (run manage.py migrate?)",
             exc_info=True,
         )
         return ""
-    return f"{stamp}:{index_stamp_now}" if stamp else ""
+
+
+def _stamp_or_new(stamp):
+    """``stamp`` as read, or the stamp a first process sets (``add``: one of several wins)."""
+    if stamp is None:
+        store = caches[GENERATION_ALIAS]
+        store.add(GENERATION_KEY, _new_stamp(), timeout=None)
+        stamp = store.get(GENERATION_KEY)
+    return stamp or ""
+
+
+def generation_in_page_store():
+    """Whether the generation lives in the page store itself (Redis, one key prefix): then
+    one MGET reads the generation and a page."""
+    shared, pages = settings.CACHES[GENERATION_ALIAS], settings.CACHES[PAGE_ALIAS]
+    return all(shared.get(name) == pages.get(name) for name in ("BACKEND", "LOCATION", "KEY_PREFIX"))
+
+
+def lookup(key):
+    """(generation, the stored entry of ``key`` or None): one round trip where both live
+    in one store. An entry is ``(generation it was rendered in, response)``."""
+    if generation_in_page_store():
+        found = caches[PAGE_ALIAS].get_many([GENERATION_KEY, key])
+        return _stamp_or_new(found.get(GENERATION_KEY)), found.get(key)
+    stamp = generation()
+    return stamp, (caches[PAGE_ALIAS].get(key) if stamp else None)
 
 
 # --- the Redis backend --------------------------------------------------------------------
@@ -214,10 +228,10 @@ def remember_wagtail_site(request):
     request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
 
 
-def cache_key(request, current_generation):
+def cache_key(request):
     url = request.build_absolute_uri()  # scheme, host, path and the raw query string
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page:{current_generation}:{digest}"
+    return f"page:{digest}"
 
 
 def request_is_cacheable(request):
@@ -257,25 +271,24 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not request_is_cacheable(request):
             return self.get_response(request)
-        current = generation()
-        if not current:
-            return self.get_response(request)
-        request.page_cache_generation = current  # for per-process memos of the views
-        key = cache_key(request, current)
-        store = caches[PAGE_ALIAS]
+        key = cache_key(request)
         try:
-            cached = store.get(key)
+            current, entry = lookup(key)
         except Exception:
             logger.warning("Page cache not readable", exc_info=True)
             return self.get_response(request)
-        if cached is not None:
-            cached["X-Cache"] = "HIT"
-            return cached
+        if not current:
+            return self.get_response(request)
+        if entry is not None and entry[0] == current:
+            response = entry[1]
+            response["X-Cache"] = "HIT"
+            return response
+        request.page_cache_generation = current  # for per-process memos of the views
         remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             try:
-                store.set(key, response, timeout())
+                caches[PAGE_ALIAS].set(key, (current, response), timeout())
             except Exception:
                 logger.warning("Page cache not writable", exc_info=True)
             response["X-Cache"] = "MISS"

@@ -45,9 +45,8 @@ def test_second_anonymous_request_is_served_from_the_cache(
     page = make_profile("Standesamt Cachetest")
     first = fetch(client, page.url)
     assert first["X-Cache"] == "MISS"
-    # The generation (one primary-key read) and the search index stamp (one more): nothing
-    # of the page itself is queried again.
-    with django_assert_max_num_queries(2):
+    # The generation (one primary-key read): nothing of the page itself is queried again.
+    with django_assert_max_num_queries(1):
         second = fetch(client, page.url)
     assert second["X-Cache"] == "HIT"
     assert second.content == first.content
@@ -183,7 +182,7 @@ def test_register_pages_are_cached_and_a_register_change_invalidates(client, sit
 
 def test_a_search_index_change_in_another_process_invalidates(client, site_tree):
     """rebuild_search_index (or any index change) bumps IndexVersion, maybe in another
-    process without this module's signals: the index stamp is part of every key."""
+    process without this module's signals: that starts a new generation too."""
     fetch(client, "/suche/")
     assert fetch(client, "/suche/")["X-Cache"] == "HIT"
     IndexVersion.bump()
@@ -348,7 +347,11 @@ def redis_available():
 
 
 @pytest.mark.skipif(not redis_available(), reason="no Redis at TEST_REDIS_URL")
-def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, make_profile):
+def test_with_redis_the_generation_is_shared_with_a_real_second_process(
+    client, make_profile, monkeypatch
+):
+    import redis
+
     prefix = f"test-caching-{uuid.uuid4().hex}"
     redis_cache = {
         "BACKEND": "kooperationsatlas.caching.RedisCache",  # what settings/base.py uses
@@ -381,14 +384,28 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, 
             CACHES={
                 "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
                 "pages": {**redis_cache, "KEY_PREFIX": f"{prefix}-pages"},
-                "shared": {**redis_cache, "TIMEOUT": None},
+                "shared": {**redis_cache, "KEY_PREFIX": f"{prefix}-pages", "TIMEOUT": None},
             }
         ):
             assert fetch(client, page.url)["X-Cache"] == "MISS"
-            assert fetch(client, page.url)["X-Cache"] == "HIT"
             # one redis client per connection pool, not one per call
             backend = caches["pages"]._cache
             assert backend.get_client() is backend.get_client(write=True)
+            # a hit is one round trip (MGET of generation and page) and no query
+            commands = []
+            client_class = type(backend.get_client())
+            execute = client_class.execute_command
+            monkeypatch.setattr(
+                client_class,
+                "execute_command",
+                lambda self, *args, **options: commands.append(args[0])
+                or execute(self, *args, **options),
+            )
+            with CaptureQueriesContext(connection) as queries:
+                assert fetch(client, page.url)["X-Cache"] == "HIT"
+            monkeypatch.undo()
+            assert commands == ["MGET"]
+            assert len(queries) == 0
             before = caches["shared"].get(caching.GENERATION_KEY)
             assert before and generation_in_other_process() == before
             page.title = "Redis Neu"
@@ -399,13 +416,11 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(client, 
             assert fresh["X-Cache"] == "MISS"
             assert "Redis Neu" in fresh.content.decode()
     finally:
-        import redis
-
-        connection = redis.Redis.from_url(REDIS_URL)
-        keys = list(connection.scan_iter(f"{prefix}*"))
+        server = redis.Redis.from_url(REDIS_URL)
+        keys = list(server.scan_iter(f"{prefix}*"))
         if keys:
-            connection.delete(*keys)
-        assert not list(connection.scan_iter(f"{prefix}*"))
+            server.delete(*keys)
+        assert not list(server.scan_iter(f"{prefix}*"))
 
 
 def test_remember_keeps_a_value_per_content_generation(settings):

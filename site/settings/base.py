@@ -138,10 +138,12 @@ if CACHE_URL:
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kooperationsatlas"),
     }
+    _pages = {**_redis, "KEY_PREFIX": f"{_redis['KEY_PREFIX']}-pages"}
     CACHES = {
         "default": _redis,
-        "pages": {**_redis, "KEY_PREFIX": f"{_redis['KEY_PREFIX']}-pages"},
-        "shared": {**_redis, "TIMEOUT": None},
+        "pages": _pages,
+        # the same store and prefix as the pages: one MGET reads generation and page
+        "shared": {**_pages, "TIMEOUT": None},
     }
 else:
     CACHES = {
