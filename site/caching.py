@@ -138,7 +138,9 @@ def generation_in_page_store():
     """Whether the generation lives in the page store itself (Redis, one key prefix): then
     one MGET reads the generation and a page."""
     shared, pages = settings.CACHES[GENERATION_ALIAS], settings.CACHES[PAGE_ALIAS]
-    return all(shared.get(name) == pages.get(name) for name in ("BACKEND", "LOCATION", "KEY_PREFIX"))
+    return all(
+        shared.get(name) == pages.get(name) for name in ("BACKEND", "LOCATION", "KEY_PREFIX")
+    )
 
 
 def lookup(key):
