@@ -216,13 +216,16 @@ class CooperationPage(Page):
         )
         context["partners"] = partners
         # The terms from the taxonomies' memo, with their parents (their names show the
-        # path "Innere Verwaltung › Archiv"); only the pks are read per page. values_list
-        # also reads the unsaved choice of a preview.
+        # path "Innere Verwaltung › Archiv"); only the pks are read per page.
         terms = taxonomy.terms(request)
+        # pick() sorts: the terms' default ordering would only cost compiling. "id", not
+        # "pk": a preview's in-memory choice (modelcluster) knows only real field names.
         context["task_areas"] = taxonomy.pick(
-            terms[TaskArea], self.task_areas.values_list("pk", flat=True)
+            terms[TaskArea], self.task_areas.order_by().values_list("id", flat=True)
         )
-        context["motives"] = taxonomy.pick(terms[Motive], self.motives.values_list("pk", flat=True))
+        context["motives"] = taxonomy.pick(
+            terms[Motive], self.motives.order_by().values_list("id", flat=True)
+        )
         self.use_terms(terms)
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for

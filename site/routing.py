@@ -84,7 +84,8 @@ def page_for_path(request, path):
     model = ContentType.objects.get_for_id(content_type_id).model_class()
     if model is None:
         return None
-    return model.objects.live().filter(pk=page_id).first()
+    # No ordering (``first()`` would add one): there is one row or none.
+    return next(iter(model.objects.filter(pk=page_id, live=True)), None)
 
 
 def route_map(site):

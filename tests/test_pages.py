@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -18,6 +19,7 @@ from cooperations.models import (
     CooperationFact,
     CooperationIndexPage,
     CooperationModel,
+    CooperationPage,
     LegalForm,
     Motive,
     TaskArea,
@@ -259,6 +261,23 @@ def test_profile_page_shows_all_structured_fields(client, full_profile):
     desc = text[text.index("Hervorgehoben: Erwitte, Anröchte") :]
     assert "Lippstadt" in desc.split("Umgebung:")[0]  # in Kreis Soest, a partner
     assert "Hamm" in desc.split("Umgebung:")[1]  # borders the Kreis: context
+
+
+def test_preview_shows_unsaved_task_areas_and_motives(rf, full_profile, terms):
+    """The profile reads the pks of its terms; in a preview they are the editor's unsaved
+    choice, held in memory by modelcluster, not the saved rows."""
+    other_area = TaskArea.objects.create(name="Testarchiv", slug="test-archiv")
+    other_motive = Motive.objects.create(name="Testinnovation", slug="test-innovation")
+    page = CooperationPage.objects.get(pk=full_profile.pk)
+    page.task_areas = [other_area, terms["area"]]
+    page.motives = [other_motive]
+    request = rf.get(page.url)
+    request.user = AnonymousUser()
+    response = page.make_preview_request(request)
+    html = response.content.decode()
+    assert "<li>Testarchiv</li>" in html
+    assert "<li>Testverwaltung › Teststandesamt</li>" in html
+    assert "Testinnovation" in html and "Testmotiv" not in html
 
 
 def test_empty_fields_say_nicht_bekannt(client, make_profile):

@@ -258,7 +258,11 @@ def boundaries(request, municipalities):
         known = caching.remember(request, ("municipality-boundaries",), dict)
         missing = [pk for pk in wanted if pk not in known]
         if missing:
-            rows = Municipality.objects.filter(pk__in=missing).values_list("pk", "boundary")
+            rows = (
+                Municipality.objects.filter(pk__in=missing)
+                .order_by()  # into a dict: the model's ordering would only cost compiling
+                .values_list("pk", "boundary")
+            )
             known.update(dict.fromkeys(missing))
             known.update(rows)
         found.update((pk, known[pk]) for pk in wanted)

@@ -122,30 +122,39 @@ def breadcrumb_ancestors(context, page):
     return caching.remember(request, ("breadcrumbs", parent_path, request.get_host()), lookup)
 
 
+def _menu_items(request):
+    """[(label, url)] of the main menu; reversed once per process and content generation."""
+
+    def lookup():
+        index_urls = _index_page_urls(request)
+        items = [
+            ("Start", "/"),
+            ("Kooperationen", index_urls.get(CooperationIndexPage)),
+            ("Suche", reverse("search:page")),
+            ("Partnersuche", reverse("matchmaking:page")),
+            ("Börse", reverse("boerse:list")),
+            ("Bestandsaufnahme", reverse("inventory:dashboard")),
+            ("Leitfäden", index_urls.get(GuideIndexPage)),
+            ("Förderung", index_urls.get(FundingIndexPage)),
+            ("Veranstaltungen", index_urls.get(EventIndexPage)),
+            ("Gemeinden", reverse("register:municipality_list")),
+            ("Kreise", reverse("register:county_list")),
+            ("Daten & Lizenzen", reverse("data_sources")),
+        ]
+        return [(label, url) for label, url in items if url]
+
+    if request is None:
+        return lookup()
+    return caching.remember(request, ("menu-items", request.get_host()), lookup)
+
+
 @register.simple_tag(takes_context=True)
 def main_navigation(context):
     """The main menu as a list of dicts: label, url, current ("page", "true" or "")."""
     request = context.get("request")
     path = request.path if request else ""
-    index_urls = _index_page_urls(request)
-    items = [
-        ("Start", "/"),
-        ("Kooperationen", index_urls.get(CooperationIndexPage)),
-        ("Suche", reverse("search:page")),
-        ("Partnersuche", reverse("matchmaking:page")),
-        ("Börse", reverse("boerse:list")),
-        ("Bestandsaufnahme", reverse("inventory:dashboard")),
-        ("Leitfäden", index_urls.get(GuideIndexPage)),
-        ("Förderung", index_urls.get(FundingIndexPage)),
-        ("Veranstaltungen", index_urls.get(EventIndexPage)),
-        ("Gemeinden", reverse("register:municipality_list")),
-        ("Kreise", reverse("register:county_list")),
-        ("Daten & Lizenzen", reverse("data_sources")),
-    ]
     navigation = []
-    for label, url in items:
-        if not url:
-            continue
+    for label, url in _menu_items(request):
         if path == url:
             current = "page"
         elif url != "/" and path.startswith(url):
