@@ -496,6 +496,17 @@ def verdicts(results):
     return [f"{'PASS' if ok else 'FAIL'}  {text}" for ok, text in lines]
 
 
+def cpu_reference():
+    """CPU seconds of a fixed pure-Python loop: the speed of this (shared, virtual) machine
+    at the moment, printed before and after the runs so that figures of different runs
+    can be compared (on the same code it varied by a factor of two within an hour)."""
+    started = time.process_time()
+    total = 0
+    for number in range(5_000_000):
+        total += number * number
+    return time.process_time() - started
+
+
 def git_revision():
     try:
         return subprocess.run(
@@ -583,6 +594,7 @@ def main(argv=None):
     urls = json.loads((var_dir / "urls.json").read_text())
 
     load = os.getloadavg()[0]
+    reference_before = cpu_reference()
     print(
         f"\nLastbenchmark {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, git {git_revision()}, "
         f"Python {platform.python_version()}, {os.cpu_count()} Kerne, Last {load:.1f}; "
@@ -601,6 +613,7 @@ def main(argv=None):
             for k, v in urls.items()
         )
     )
+    print(f"Referenzschleife (CPU-Zeit, kleiner ist schneller): {reference_before:.2f} s")
     out = {"args": vars(args), "urls": urls, "load_before": load}
     out["cached"], out["load_cached"] = measure(
         args, page_cache_seconds=300, duration=args.duration
@@ -617,6 +630,12 @@ def main(argv=None):
         out["cold"], out["load_cold"] = measure(
             args, page_cache_seconds=0, duration=args.cold_duration
         )
+    out["cpu_reference"] = {"before": reference_before, "after": cpu_reference()}
+    print(
+        "\nReferenzschleife vorher/nachher: {before:.2f} / {after:.2f} s".format(
+            **out["cpu_reference"]
+        )
+    )
     print_table("Mit Seiten-Cache", out["cached"], out.get("cold"))
     print(
         "Treffer: Anteil X-Cache HIT der Messung (ohne Aufwärmen); Wdh.: Anteil der "
