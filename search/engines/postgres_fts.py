@@ -103,6 +103,9 @@ class PostgresFullText:
                 "    title_terms || ' ' || extra_terms || ' ' || body_terms, ' ')) AS term"
                 ") AS terms WHERE term <> '' GROUP BY term"
             )
+            # Planner statistics for the new rows now, not whenever autovacuum comes by
+            # (ANALYZE, unlike VACUUM, may run inside the rebuild's transaction).
+            cursor.execute(f"ANALYZE {DOCUMENT_TABLE}, {VOCAB_TABLE}")
 
     # reading
 

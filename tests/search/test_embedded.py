@@ -7,6 +7,7 @@ Documents here are hand-made search documents (no pages), so each case is explic
 from collections import Counter
 
 import pytest
+from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -219,6 +220,19 @@ def test_vocabulary_counts_follow_every_write(engine):
     }
     assert "abwass" not in engine.fulltext.document_frequencies(ever)  # only in deleted 3
     assert engine.fulltext.document_frequencies(["bauhof"]) == {"bauhof": 2}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes: PostgreSQL only")
+def test_postgres_search_indexes_keep_no_pending_entries(engine):
+    # Entries waiting in a GIN pending list are scanned by every search until VACUUM
+    # merges them (migration 0003): rebuilds and single writes go straight into the index.
+    engine.index_documents([document(4, "Bauhof Süd", "Bauhof und Kläranlagen.")])
+    with connection.cursor() as cursor:
+        for index in ("atlas_search_document_vector", "atlas_search_vocabulary_trgm"):
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [index])
+            assert cursor.fetchone()[0] == ["fastupdate=off"]
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            assert cursor.fetchone()[0] == 0  # pages that were pending and are merged now
 
 
 def test_facet_counts_of_a_text_search(engine):
