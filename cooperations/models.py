@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
+from django.template.loader import get_template
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -65,7 +66,7 @@ class CooperationIndexPage(Page):
         profiles = routing.public(request, CooperationPage.objects.live()).descendant_of(self)
         profiles = profiles.order_by("title")
         page_obj = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
-        page_obj.object_list = with_terms(request, page_obj.object_list)
+        page_obj.object_list = profile_entries(request, page_obj.object_list, heading="h2")
         context["page_obj"] = page_obj
         return context
 
@@ -256,6 +257,42 @@ class CooperationPage(Page):
     def states(self):
         """The Länder of the register partners, sorted by name."""
         return sorted({p.state.name for p in self.partners.all() if p.state}, key=str)
+
+
+# What a list entry (includes/profile_item.html) shows of a profile, and Wagtail needs for
+# its URL.
+PROFILE_ENTRY_FIELDS = (
+    "title", "url_path", "summary", "legal_form", "cooperation_model", "phase", "start_year",
+)  # fmt: skip
+
+
+def profile_entries(request, profiles, heading="h2"):
+    """The list entries of ``profiles`` (a query set, in list order) as HTML from
+    ``includes/profile_item.html``, with ``heading`` (h2/h3) for their titles.
+
+    An entry depends only on its profile and published content, so it is remembered per
+    content generation and shared by every list it appears in (municipality and Kreis pages,
+    the profile index): per list only the pks are read, and the profiles not remembered yet
+    are loaded and rendered together."""
+    from kooperationsatlas import caching
+
+    pks = list(profiles.values_list("pk", flat=True))
+    template = get_template("includes/profile_item.html")
+
+    def render(missing):
+        loaded = CooperationPage.objects.filter(pk__in=missing).only(*PROFILE_ENTRY_FIELDS)
+        # A plain context: the entry needs no context processor, only the request for
+        # {% pageurl %} (the host is part of the key, as a URL may depend on the site).
+        return {
+            profile.pk: template.render(
+                {"profile": profile, "heading": heading, "request": request}
+            )
+            for profile in with_terms(request, loaded)
+        }
+
+    key = ("profile-entry", heading, request.get_host())
+    entries = caching.remember_each(request, key, pks, render)
+    return [entries[pk] for pk in pks if pk in entries]
 
 
 def with_terms(request, profiles):

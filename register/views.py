@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from cooperations.models import CooperationPage, CooperationPartner, with_terms
+from cooperations.models import CooperationPage, CooperationPartner, profile_entries
 from kooperationsatlas import routing
 
 from .models import County, Municipality, Neighbourhood, State
@@ -15,27 +15,19 @@ LIST_FIELDS = (
 )
 
 
-# What includes/profile_item.html shows of a profile (and Wagtail needs for its URL).
-PROFILE_ITEM_FIELDS = (
-    "title", "url_path", "summary", "legal_form", "cooperation_model", "phase", "start_year",
-)
-
-
 def _published_profiles(request, **partner_filter):
     """Live, public profiles with a partner matching ``partner_filter`` (e.g.
-    ``municipality=…``), with what a list entry shows (no drafts, no restricted pages;
-    the terms come from ``with_terms``).
-
-    A subquery instead of a join with DISTINCT, and only the listed fields: the profiles'
-    rich text is not needed here, and compiling and reading the wide rows cost most of a
-    municipality page."""
-    partners = CooperationPartner.objects.filter(**partner_filter).values("page_id")
+    ``municipality=…``), by title (no drafts, no restricted pages), for
+    ``profile_entries``. A subquery instead of a join with DISTINCT."""
     return (
         routing.public(request, CooperationPage.objects.live())
-        .filter(pk__in=partners)
-        .only(*PROFILE_ITEM_FIELDS)
+        .filter(pk__in=_partner_pages(**partner_filter))
         .order_by("title")
     )
+
+
+def _partner_pages(**partner_filter):
+    return CooperationPartner.objects.filter(**partner_filter).values("page_id")
 
 
 def municipality_list(request):
@@ -72,14 +64,15 @@ def municipality_detail(request, ags):
         .defer("neighbour__boundary")  # the map reads boundaries from its memo
         .order_by("neighbour__name")
     )
-    profiles = with_terms(request, _published_profiles(request, municipality=municipality))
+    profiles = _published_profiles(request, municipality=municipality)
     county_profiles = []
     if not municipality.county.is_kreisfreie_stadt:
-        county_profiles = with_terms(
+        county_profiles = profile_entries(
             request,
             _published_profiles(request, county=municipality.county).exclude(
-                pk__in=[profile.pk for profile in profiles]
+                pk__in=_partner_pages(municipality=municipality)
             ),
+            heading="h3",
         )
     return render(
         request,
@@ -88,7 +81,7 @@ def municipality_detail(request, ags):
             "municipality": municipality,
             "borders": borders,
             "neighbours": [border.neighbour for border in borders],
-            "profiles": profiles,
+            "profiles": profile_entries(request, profiles, heading="h3"),
             "county_profiles": county_profiles,
         },
     )
@@ -129,12 +122,15 @@ def county_detail(request, key):
         .defer("boundary")
         .order_by("name")
     )
-    own_profiles = with_terms(request, _published_profiles(request, county=county))
-    member_profiles = with_terms(
+    own_profiles = profile_entries(
+        request, _published_profiles(request, county=county), heading="h3"
+    )
+    member_profiles = profile_entries(
         request,
         _published_profiles(request, municipality__county=county).exclude(
-            pk__in=[profile.pk for profile in own_profiles]
+            pk__in=_partner_pages(county=county)
         ),
+        heading="h3",
     )
     return render(
         request,

@@ -186,7 +186,9 @@ class RedisCache(redis_backend.RedisCache):
 # --- per-process memos under the same invalidation ------------------------------------------
 
 _memos = {"generation": None, "entries": {}}
-MEMO_MAX_ENTRIES = 20_000
+# Enough for every list entry of 10,000 profiles besides the maps' path data (about 30 MB
+# per process); past it the memos start over rather than grow without bound.
+MEMO_MAX_ENTRIES = 50_000
 
 
 def memo_generation(request):
@@ -209,25 +211,49 @@ def remember(request, key, compute):
     current = memo_generation(request)
     if current is None:
         return compute()
-    if _memos["generation"] != current or len(_memos["entries"]) > MEMO_MAX_ENTRIES:
-        _memos["generation"], _memos["entries"] = current, {}
-    entries = _memos["entries"]
+    entries = _memo_entries(current)
     if key not in entries:
         entries[key] = compute()
     return entries[key]
+
+
+def remember_each(request, name, keys, compute):
+    """``{key: value}`` for each of ``keys``, remembered like ``remember`` under ``(name,
+    key)``; ``compute(missing)`` returns ``{key: value}`` for the keys not remembered yet,
+    all in one go (e.g. one query for the entries of a list instead of one per entry)."""
+    current = memo_generation(request)
+    if current is None:
+        return compute(list(keys))
+    entries = _memo_entries(current)
+    found = {key: entries[name, key] for key in keys if (name, key) in entries}
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key, value in compute(missing).items():
+            entries[name, key] = found[key] = value
+    return found
+
+
+def _memo_entries(current):
+    if _memos["generation"] != current or len(_memos["entries"]) > MEMO_MAX_ENTRIES:
+        _memos["generation"], _memos["entries"] = current, {}
+    return _memos["entries"]
 
 
 # --- the policy ----------------------------------------------------------------------------
 
 
 def remember_wagtail_site(request):
-    """Give ``request`` the Wagtail Site of its host from the memo, where Wagtail reads it
-    on first use (``request._wagtail_site``): finding it is a query with a CASE over all
-    sites, which every page and every page URL in a list needs."""
+    """Give ``request`` the Wagtail Site of its host and the sites' root paths from the
+    memo, where Wagtail reads them on first use (``request._wagtail_site``,
+    ``request._wagtail_cached_site_root_paths``): finding the Site is a query with a CASE
+    over all sites, and the root paths, which every page URL needs, a cache round trip."""
     from wagtail.models import Site
 
     key = ("wagtail-site", request.get_host(), request.get_port())
     request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
+    request._wagtail_cached_site_root_paths = remember(
+        request, ("wagtail-site-root-paths",), Site.get_site_root_paths
+    )
 
 
 def cache_key(request):

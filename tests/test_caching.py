@@ -441,6 +441,25 @@ def test_remember_keeps_a_value_per_content_generation(settings):
     assert caching.remember(request, ("test-memo",), compute) == 5
 
 
+def test_remember_each_computes_only_what_is_missing(settings):
+    asked = []
+
+    def compute(missing):
+        asked.append(sorted(missing))
+        return {key: key * 10 for key in missing}
+
+    request = RequestFactory().get("/")
+    assert caching.remember_each(request, ("test-each",), [1, 2], compute) == {1: 10, 2: 20}
+    assert caching.remember_each(request, ("test-each",), [2, 3], compute) == {2: 20, 3: 30}
+    assert caching.remember_each(request, ("other-each",), [2], compute) == {2: 20}
+    assert asked == [[1, 2], [3], [2]]  # 2 again only under another name
+    caching.bump()
+    caching.remember_each(request, ("test-each",), [1], compute)
+    settings.PAGE_CACHE_SECONDS = 0
+    caching.remember_each(request, ("test-each",), [1], compute)
+    assert asked[-2:] == [[1], [1]]
+
+
 def test_map_boundaries_are_read_once_per_generation(client, site_tree):
     """Register pages leave the large boundary field out of their queries and take it from
     the per-process memo; a register change starts a new generation, so an edited
@@ -524,6 +543,40 @@ def test_profile_lists_and_the_site_come_from_the_memos(client, make_profile):
     assert '"wagtailcore_site"' not in tables
     assert '"cooperations_legalform"' not in tables
     assert '"cooperations_taskarea"' not in tables
+
+
+def test_site_root_paths_come_from_the_memo(client, make_profile, monkeypatch):
+    """Every page URL needs the sites' root paths, which Wagtail reads from the cache once
+    per request; the cache middleware gives each miss the remembered ones."""
+    from wagtail.models import Site
+
+    make_profile("Steckbrief mit Seiten-URL")
+    read = []
+    original = Site.get_site_root_paths
+    monkeypatch.setattr(Site, "get_site_root_paths", lambda: read.append(1) or original())
+    for number in range(3):
+        html = fetch(client, f"/gemeinden/{ERWITTE}/?a={number}").content.decode()
+        assert "Steckbrief mit Seiten-URL" in html
+    assert len(read) == 1
+
+
+def test_list_entries_are_shared_by_the_lists_and_follow_a_publish(client, make_profile):
+    """A profile's list entry is rendered once per generation and shared by every list that
+    shows it (here the Kreis page after the municipality page); a publish shows at once."""
+    page = make_profile("Geteilter Listeneintrag", summary="Erste Fassung der Beschreibung.")
+    municipality, county = f"/gemeinden/{ERWITTE}/", "/kreise/05974/"
+    assert "Erste Fassung" in fetch(client, municipality).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        html = fetch(client, county).content.decode()
+    assert html.count("Geteilter Listeneintrag") == 1 and "Erste Fassung" in html
+    entry_columns = [q["sql"] for q in queries if '"summary"' in q["sql"].split("FROM")[0]]
+    assert entry_columns == []  # the profile's pk only, the entry from the memo
+
+    page.summary = "Zweite Fassung der Beschreibung."
+    page.save_revision().publish()
+    for url in (municipality, county):
+        html = fetch(client, url).content.decode()
+        assert "Zweite Fassung" in html and "Erste Fassung" not in html
 
 
 def test_view_restrictions_from_the_memo_still_protect(client, make_profile):

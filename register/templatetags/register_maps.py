@@ -242,9 +242,11 @@ def boundaries(request, municipalities):
 
     Boundaries are the largest field of the register (about 5 KB of JSON each) and the same
     few hundred are drawn on page after page: a boundary already loaded on the object is
-    used as it is; the others are read once and remembered per process under the page
-    cache's content generation (``caching.remember``), so the queries that feed the maps
-    can leave them out (``defer("boundary")``)."""
+    used as it is; the others come from all boundaries, read at once and remembered per
+    process under the page cache's content generation (``caching.remember``; a map of a
+    partner without a boundary then needs no query either), so the queries that feed the
+    maps can leave them out (``defer("boundary")``). With the memos off only the wanted
+    ones are read."""
     from kooperationsatlas import caching
     from register.models import Municipality
 
@@ -255,17 +257,17 @@ def boundaries(request, municipalities):
         else:
             wanted.append(municipality.pk)
     if wanted:
-        known = caching.remember(request, ("municipality-boundaries",), dict)
-        missing = [pk for pk in wanted if pk not in known]
-        if missing:
-            rows = (
-                Municipality.objects.filter(pk__in=missing)
-                .order_by()  # into a dict: the model's ordering would only cost compiling
-                .values_list("pk", "boundary")
+        with_boundary = Municipality.objects.filter(boundary__isnull=False).order_by()
+        if caching.memo_generation(request) is None:
+            with_boundary = with_boundary.filter(pk__in=wanted)
+            known = dict(with_boundary.values_list("pk", "boundary"))
+        else:
+            known = caching.remember(
+                request,
+                ("municipality-boundaries",),
+                lambda: dict(with_boundary.values_list("pk", "boundary")),
             )
-            known.update(dict.fromkeys(missing))
-            known.update(rows)
-        found.update((pk, known[pk]) for pk in wanted)
+        found.update((pk, known.get(pk)) for pk in wanted)
     return {pk: geometry for pk, geometry in found.items() if geometry}
 
 
