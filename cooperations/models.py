@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.template.loader import get_template
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -228,6 +228,7 @@ class CooperationPage(Page):
             terms[Motive], self.motives.order_by().values_list("id", flat=True)
         )
         self.use_terms(terms)
+        context.update(self.child_rows(request))
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
@@ -244,6 +245,43 @@ class CooperationPage(Page):
             request, ("funding", nrw, len(bodies) - nrw), lambda: funding_for(self)
         )
         return context
+
+    # Child relations the page shows as lists: {name: (model, column of the page)}.
+    LISTED_CHILDREN = {
+        "facts": ("CooperationFact", "page_id"),
+        "funding": ("CooperationFunding", "page_id"),
+        "documents": ("CooperationDocument", "page_id"),
+        "images": ("CooperationImage", "page_id"),
+        "contacts": ("ContactPerson", "page_id"),
+        "sources": ("CooperationSource", "page_id"),
+        "tags": ("CooperationTag", "content_object_id"),
+    }
+
+    def child_rows(self, request):
+        """{relation: list of its rows} for the lists of the page.
+
+        Most profiles have no documents, images, contacts or funding: one query asks which
+        relations have rows at all, and only those are read (instead of a query each). A
+        plain statement, because compiling seven ORM subqueries would cost what it saves.
+        A preview reads them all: its rows are the editor's unsaved ones, in memory."""
+        names = list(self.LISTED_CHILDREN)
+        if getattr(request, "is_preview", False):
+            present = names
+        else:
+            tables = [
+                (self._meta.apps.get_model("cooperations", model)._meta.db_table, column)
+                for model, column in self.LISTED_CHILDREN.values()
+            ]
+            exists = ", ".join(
+                f"EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)" for table, column in tables
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {exists}", [self.pk] * len(tables))
+                flags = cursor.fetchone()
+            present = [name for name, flag in zip(names, flags, strict=True) if flag]
+        return {
+            name: list(getattr(self, name).all()) if name in present else [] for name in names
+        }
 
     def use_terms(self, terms):
         """Legal form and cooperation model from ``terms`` (``taxonomy.terms``) instead of a

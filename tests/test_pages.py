@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from cooperations.models import (
     ContactPerson,
     CooperationFact,
+    CooperationFunding,
     CooperationIndexPage,
     CooperationModel,
     CooperationPage,
@@ -278,6 +279,31 @@ def test_preview_shows_unsaved_task_areas_and_motives(rf, full_profile, terms):
     assert "<li>Testarchiv</li>" in html
     assert "<li>Testverwaltung › Teststandesamt</li>" in html
     assert "Testinnovation" in html and "Testmotiv" not in html
+
+
+def test_profile_reads_only_the_child_relations_that_have_rows(client, full_profile):
+    """One statement tells which lists have rows; only those are queried."""
+    with CaptureQueriesContext(connection) as queries:
+        html = get(client, full_profile.url).html
+    read = " ".join(q["sql"].split("WHERE")[0] for q in queries if "EXISTS" not in q["sql"])
+    for table in ("cooperationfact", "contactperson", "cooperationsource"):
+        assert f"cooperations_{table}" in read, table
+    for table in ("cooperationfunding", "cooperationdocument", "cooperationimage"):
+        assert f"cooperations_{table}" not in read, table
+    assert "Zusammenlegung im Juli 2023" in html and "Erika Öffentlich" in html
+
+
+def test_preview_shows_unsaved_child_rows(rf, full_profile):
+    """A preview's rows are the editor's, in memory: a fact added to a profile that has
+    none saved and funding are shown."""
+    page = CooperationPage.objects.get(pk=full_profile.pk)
+    page.facts = [CooperationFact(text="Noch nicht gespeicherte Tatsache")]
+    page.funding = [CooperationFunding(programme="Vorschauprogramm", year=2024)]
+    request = rf.get(page.url)
+    request.user = AnonymousUser()
+    html = page.make_preview_request(request).content.decode()
+    assert "Noch nicht gespeicherte Tatsache" in html and "Zusammenlegung" not in html
+    assert "Vorschauprogramm" in html
 
 
 def test_empty_fields_say_nicht_bekannt(client, make_profile):

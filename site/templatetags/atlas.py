@@ -171,9 +171,9 @@ def cooperation_index_url(context):
 
 
 @register.simple_tag
-def split_contacts(page, user):
-    """Contacts the viewer may see, and how many are hidden (no consent, not logged in)."""
-    contacts = list(page.contacts.all())
+def split_contacts(contacts, user):
+    """Of a profile's ``contacts``, those the viewer may see, and how many are hidden (no
+    consent, not logged in)."""
     if user is not None and user.is_authenticated:
         return {"visible": contacts, "hidden": 0}
     visible = [contact for contact in contacts if contact.public_display]
