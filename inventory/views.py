@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from register.models import register_url
 from search.contract import DEFAULT_PAGE_SIZE, MAX_RADIUS_KM
 from search.forms import DEFAULT_RADIUS_KM, DEFAULT_SORT, SearchForm, query_string
 from search.service import search
@@ -165,7 +166,7 @@ def _map(figure, table):
                 "county": row[2],
                 "count": row[3],
                 "text": cooperations_text(row[3]),
-                "url": reverse("register:municipality", args=[row[0]]),
+                "url": register_url("register:municipality", row[0]),
             }
             for row in sorted(taking_part, key=lambda row: (-row[3], row[1], row[0]))
         ],

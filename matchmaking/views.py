@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from kooperationsatlas import caching
 from kooperationsatlas.templatetags.atlas import de_number
+from register.models import register_url
 
 from . import data, score
 from .forms import (
@@ -37,8 +38,8 @@ MAX_AUTOCOMPLETE = 10
 
 def body_url(bodies, body):
     if bodies.level[body] == score.COUNTY:
-        return reverse("register:county", args=[bodies.keys[body]])
-    return reverse("register:municipality", args=[bodies.keys[body]])
+        return register_url("register:county", bodies.keys[body])
+    return register_url("register:municipality", bodies.keys[body])
 
 
 def run(form, request=None):

@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 from wagtail.contrib.sitemaps import Sitemap as PageSitemap
 
-from register.models import County, Municipality
+from register.models import County, Municipality, register_url
 
 
 class MunicipalitySitemap(Sitemap):
@@ -15,7 +15,7 @@ class MunicipalitySitemap(Sitemap):
         return Municipality.objects.order_by("ags").values_list("ags", flat=True)
 
     def location(self, ags):
-        return reverse("register:municipality", args=[ags])
+        return register_url("register:municipality", ags)
 
 
 class CountySitemap(Sitemap):
@@ -26,7 +26,7 @@ class CountySitemap(Sitemap):
         return County.objects.order_by("key").values_list("key", flat=True)
 
     def location(self, key):
-        return reverse("register:county", args=[key])
+        return register_url("register:county", key)
 
 
 class StaticSitemap(Sitemap):

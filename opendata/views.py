@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from cooperations.models import CooperationModel, LegalForm, Phase, TaskArea
 from register.attribution import LICENCE_URL
-from register.models import County, Municipality, State
+from register.models import County, Municipality, State, register_url
 
 from . import records
 
@@ -368,7 +368,7 @@ def municipality_list(request):
 
 def _municipality(values):
     record = records.municipality_record(values)
-    record["url"] = reverse("register:municipality", args=[record["ags"]])
+    record["url"] = register_url("register:municipality", record["ags"])
     return record
 
 
@@ -382,7 +382,7 @@ def municipality_detail(request, ags):
 
 def _county(values):
     record = records.county_record(values)
-    record["url"] = reverse("register:county", args=[record["key"]])
+    record["url"] = register_url("register:county", record["key"])
     return record
 
 

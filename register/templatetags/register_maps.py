@@ -20,10 +20,11 @@ import math
 from dataclasses import dataclass
 
 from django import template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
+
+from register.models import register_url
 
 register = template.Library()
 
@@ -364,7 +365,7 @@ def _border_graph():
         graph.setdefault(neighbour_id, set()).add(municipality_id)
     ids = set().union(*graph.values()) if graph else set()
     places = {
-        pk: Place(pk, name, reverse("register:municipality", args=[ags]))
+        pk: Place(pk, name, register_url("register:municipality", ags))
         for pk, name, ags in Municipality.objects.filter(pk__in=ids).values_list(
             "pk", "name", "ags"
         )
