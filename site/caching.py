@@ -186,8 +186,8 @@ class RedisCache(redis_backend.RedisCache):
 # --- per-process memos under the same invalidation ------------------------------------------
 
 _memos = {"generation": None, "entries": {}}
-# Enough for every list entry of 10,000 profiles besides the maps' path data (about 30 MB
-# per process); past it the memos start over rather than grow without bound.
+# Room for the list entries of 10,000 profiles beside the maps' path data and the rest;
+# past it the memos start over rather than grow without bound.
 MEMO_MAX_ENTRIES = 50_000
 
 
