@@ -216,19 +216,15 @@ class CooperationPage(Page):
             ).defer("municipality__boundary")  # the map reads boundaries from its memo
         )
         context["partners"] = partners
+        term_ids, lists = self.outline(request)
         # The terms from the taxonomies' memo, with their parents (their names show the
-        # path "Innere Verwaltung › Archiv"); only the pks are read per page.
+        # path "Innere Verwaltung › Archiv"); pick() sorts them.
         terms = taxonomy.terms(request)
-        # pick() sorts: the terms' default ordering would only cost compiling. "id", not
-        # "pk": a preview's in-memory choice (modelcluster) knows only real field names.
-        context["task_areas"] = taxonomy.pick(
-            terms[TaskArea], self.task_areas.order_by().values_list("id", flat=True)
-        )
-        context["motives"] = taxonomy.pick(
-            terms[Motive], self.motives.order_by().values_list("id", flat=True)
-        )
+        context["task_areas"] = taxonomy.pick(terms[TaskArea], term_ids["task_areas"])
+        context["motives"] = taxonomy.pick(terms[Motive], term_ids["motives"])
         self.use_terms(terms)
-        context.update(self.child_rows(request))
+        for name, has_rows in lists.items():
+            context[name] = list(getattr(self, name).all()) if has_rows else []
         context["NOT_KNOWN"] = NOT_KNOWN
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
@@ -256,32 +252,42 @@ class CooperationPage(Page):
         "sources": ("CooperationSource", "page_id"),
         "tags": ("CooperationTag", "content_object_id"),
     }
+    TERM_RELATIONS = ("task_areas", "motives")
 
-    def child_rows(self, request):
-        """{relation: list of its rows} for the lists of the page.
+    def outline(self, request):
+        """({"task_areas": pks, "motives": pks}, {listed child relation: has rows}).
 
-        Most profiles have no documents, images, contacts or funding: one query asks which
-        relations have rows at all, and only those are read (instead of a query each). A
-        plain statement, because compiling seven ORM subqueries would cost what it saves.
-        A preview reads them all: its rows are the editor's unsaved ones, in memory."""
-        names = list(self.LISTED_CHILDREN)
+        Most profiles have no documents, images, contacts or funding: one statement reads
+        the pks of the page's terms and which of its lists have rows at all, so only
+        those lists are queried (instead of two queries for the terms and one per list).
+        A plain statement, because compiling as many ORM subqueries would cost what it
+        saves. A preview's terms and rows are the editor's unsaved ones, in memory."""
         if getattr(request, "is_preview", False):
-            present = names
-        else:
-            tables = [
-                (self._meta.apps.get_model("cooperations", model)._meta.db_table, column)
-                for model, column in self.LISTED_CHILDREN.values()
-            ]
-            exists = ", ".join(
-                f"EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)" for table, column in tables
+            # "id", not "pk": an in-memory choice (modelcluster) knows only real field names.
+            term_ids = {
+                name: list(getattr(self, name).values_list("id", flat=True))
+                for name in self.TERM_RELATIONS
+            }
+            return term_ids, dict.fromkeys(self.LISTED_CHILDREN, True)
+        selects = []
+        for name in self.TERM_RELATIONS:
+            field = self._meta.get_field(name)
+            selects.append(
+                f"SELECT '{name}', {field.m2m_reverse_name()} "
+                f"FROM {field.remote_field.through._meta.db_table} "
+                f"WHERE {field.m2m_column_name()} = %s"
             )
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT {exists}", [self.pk] * len(tables))
-                flags = cursor.fetchone()
-            present = [name for name, flag in zip(names, flags, strict=True) if flag]
-        return {
-            name: list(getattr(self, name).all()) if name in present else [] for name in names
-        }
+        for name, (model, column) in self.LISTED_CHILDREN.items():
+            table = self._meta.apps.get_model("cooperations", model)._meta.db_table
+            selects.append(
+                f"SELECT '{name}', NULL WHERE EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), [self.pk] * len(selects))
+            rows = cursor.fetchall()
+        term_ids = {name: [pk for kind, pk in rows if kind == name] for name in self.TERM_RELATIONS}
+        listed = {name for name, _ in rows}
+        return term_ids, {name: name in listed for name in self.LISTED_CHILDREN}
 
     def use_terms(self, terms):
         """Legal form and cooperation model from ``terms`` (``taxonomy.terms``) instead of a
