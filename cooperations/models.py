@@ -1,5 +1,7 @@
 """Cooperation profiles ("Steckbriefe") and their index page."""
 
+from functools import cache
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -242,15 +244,15 @@ class CooperationPage(Page):
         )
         return context
 
-    # Child relations the page shows as lists: {name: (model, column of the page)}.
+    # The lists the page shows: {context name: the reverse relation whose rows they are}.
     LISTED_CHILDREN = {
-        "facts": ("CooperationFact", "page_id"),
-        "funding": ("CooperationFunding", "page_id"),
-        "documents": ("CooperationDocument", "page_id"),
-        "images": ("CooperationImage", "page_id"),
-        "contacts": ("ContactPerson", "page_id"),
-        "sources": ("CooperationSource", "page_id"),
-        "tags": ("CooperationTag", "content_object_id"),
+        "facts": "facts",
+        "funding": "funding",
+        "documents": "documents",
+        "images": "images",
+        "contacts": "contacts",
+        "sources": "sources",
+        "tags": "tagged_items",
     }
     TERM_RELATIONS = ("task_areas", "motives")
 
@@ -269,25 +271,34 @@ class CooperationPage(Page):
                 for name in self.TERM_RELATIONS
             }
             return term_ids, dict.fromkeys(self.LISTED_CHILDREN, True)
+        sql, count = self._outline_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.pk] * count)
+            rows = cursor.fetchall()
+        term_ids = {name: [pk for kind, pk in rows if kind == name] for name in self.TERM_RELATIONS}
+        listed = {name for name, _ in rows}
+        return term_ids, {name: name in listed for name in self.LISTED_CHILDREN}
+
+    @classmethod
+    @cache
+    def _outline_sql(cls):
+        """The statement of ``outline`` and its number of parameters, built once from the
+        relations' tables and columns."""
         selects = []
-        for name in self.TERM_RELATIONS:
-            field = self._meta.get_field(name)
+        for name in cls.TERM_RELATIONS:
+            field = cls._meta.get_field(name)
             selects.append(
                 f"SELECT '{name}', {field.m2m_reverse_name()} "
                 f"FROM {field.remote_field.through._meta.db_table} "
                 f"WHERE {field.m2m_column_name()} = %s"
             )
-        for name, (model, column) in self.LISTED_CHILDREN.items():
-            table = self._meta.apps.get_model("cooperations", model)._meta.db_table
+        for name, relation in cls.LISTED_CHILDREN.items():
+            rel = cls._meta.get_field(relation)
+            table, column = rel.related_model._meta.db_table, rel.field.column
             selects.append(
                 f"SELECT '{name}', NULL WHERE EXISTS (SELECT 1 FROM {table} WHERE {column} = %s)"
             )
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(selects), [self.pk] * len(selects))
-            rows = cursor.fetchall()
-        term_ids = {name: [pk for kind, pk in rows if kind == name] for name in self.TERM_RELATIONS}
-        listed = {name for name, _ in rows}
-        return term_ids, {name: name in listed for name in self.LISTED_CHILDREN}
+        return " UNION ALL ".join(selects), len(selects)
 
     def use_terms(self, terms):
         """Legal form and cooperation model from ``terms`` (``taxonomy.terms``) instead of a
@@ -321,9 +332,9 @@ def profile_entries(request, profiles, heading="h2"):
     from kooperationsatlas import caching
 
     pks = list(profiles.values_list("pk", flat=True))
-    template = get_template("includes/profile_item.html")
 
     def render(missing):
+        template = get_template("includes/profile_item.html")
         loaded = CooperationPage.objects.filter(pk__in=missing).only(*PROFILE_ENTRY_FIELDS)
         # A plain context: the entry needs no context processor, only the request for
         # {% pageurl %} (the host is part of the key, as a URL may depend on the site).
