@@ -161,6 +161,17 @@ else:
     }
 # Seconds a page stays in the page cache (also bounds what no signal reports); 0: off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# The HTTP cache in front (Varnish, docker/varnish/default.vcl), e.g. http://varnish:6081:
+# cacheable responses tell it their lifetime, every change of public content purges it
+# through wagtail.contrib.frontend_cache (kooperationsatlas.caching, docs/operations.md).
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "edge": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
 
 # Security (docs/security.md). Headers on every response; production adds HSTS and
 # HTTPS-only cookies. CSP and Permissions-Policy: kooperationsatlas.security.
