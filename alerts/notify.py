@@ -18,6 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from kooperationsatlas import links
+
 from .matching import KIND_FLAGS, entry_candidate, match, profile_candidate
 from .models import AlertDelivery, SavedSearch
 
@@ -49,16 +51,8 @@ def saved_search_from_token(token):
 
 
 def absolute_url(path):
-    """``path`` on the public host: WAGTAILADMIN_BASE_URL, else the default Wagtail Site."""
-    if path.startswith(("http://", "https://")):
-        return path
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if not base:
-        from wagtail.models import Site
-
-        site = Site.objects.filter(is_default_site=True).first()
-        base = site.root_url if site else ""
-    return base.rstrip("/") + path
+    """``path`` on the public host (kooperationsatlas.links)."""
+    return links.absolute_url(path)
 
 
 def _entry_url(entry):

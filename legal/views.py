@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from kooperationsatlas import links
 from kooperationsatlas.models import SiteSettings
 from kooperationsatlas.throttle import rate_limit
 
@@ -27,7 +28,7 @@ def _forward(request, feedback, to):
             "legal/email/feedback.txt",
             {
                 "feedback": feedback,
-                "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/",
+                "admin_url": links.absolute_url("/admin/", request),
             },
         ),
         from_email=settings.DEFAULT_FROM_EMAIL,

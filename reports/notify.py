@@ -11,15 +11,15 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from kooperationsatlas import links
+
 from .models import Report
 
 logger = logging.getLogger(__name__)
 
 
 def absolute_url(path):
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute_url(path)
 
 
 def _recipient(report):
