@@ -6,8 +6,8 @@ or on SITE_BASE_URL when that is set, never on the Wagtail Site record's host
 """
 
 import re
-from html import unescape as html_unescape
 from datetime import timedelta
+from html import unescape as html_unescape
 
 import pytest
 from django.core import mail
