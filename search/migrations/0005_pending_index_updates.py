@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('atlas_search', '0003_gin_without_pending_list'),
+        ('atlas_search', '0004_index_change_log'),
     ]
 
     operations = [
