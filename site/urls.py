@@ -44,3 +44,8 @@ urlpatterns += [
     re_path(routing.SERVE_PATTERN, routing.serve),
     path("", include(wagtail_urls)),
 ]
+
+# German error pages, JSON under /api/ (kooperationsatlas.errors); CSRF: CSRF_FAILURE_VIEW.
+handler400 = "kooperationsatlas.errors.bad_request"
+handler404 = "kooperationsatlas.errors.page_not_found"
+handler500 = "kooperationsatlas.errors.server_error"
