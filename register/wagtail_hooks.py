@@ -28,9 +28,7 @@ class ReadOnlyPermissionPolicy(BasePermissionPolicy):
     """
 
     def user_has_permission(self, user, action):
-        return (
-            action == "view" and user.is_active and user.has_perm("wagtailadmin.access_admin")
-        )
+        return action == "view" and user.is_active and user.has_perm("wagtailadmin.access_admin")
 
     def users_with_any_permission(self, actions):
         users = get_user_model().objects.filter(is_active=True)

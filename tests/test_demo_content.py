@@ -123,8 +123,9 @@ def test_rerun_leaves_edited_profiles_alone_and_adds_only_what_is_missing(report
 
     again = load_demo_content()
 
-    assert again.created == [next(r["name"] for r in RECORDS if r["name"].startswith(
-        "Finanzzentrum Ostvest"))]
+    assert again.created == [
+        next(r["name"] for r in RECORDS if r["name"].startswith("Finanzzentrum Ostvest"))
+    ]
     assert profile("Standesamt Hellweg").summary == "Von der Redaktion überarbeitet."
     assert CooperationPage.objects.count() == 83
 
@@ -132,7 +133,7 @@ def test_rerun_leaves_edited_profiles_alone_and_adds_only_what_is_missing(report
 def test_management_command_prints_a_german_summary(report):
     out = StringIO()
     call_command("load_demo_content", stdout=out)
-    assert "0 Steckbriefe angelegt, 83 bereits vorhanden" in out.getvalue()
+    assert "0 Steckbriefe angelegt, 0 angereichert, 83 unverändert" in out.getvalue()
 
 
 def test_unknown_key_is_a_clear_error_and_writes_nothing(report, tmp_path):
@@ -142,20 +143,21 @@ def test_unknown_key_is_a_clear_error_and_writes_nothing(report, tmp_path):
     path.write_text(json.dumps([record]), encoding="utf-8")
     count = CooperationPage.objects.count()
     with pytest.raises(DemoContentError, match="Erfundene Testkooperation.*05999999"):
-        load_demo_content(path)
+        load_demo_content(path, enrichment_dir=None)
     record["partners"] = [{"name": "Kein Kreis", "kreis_key": "05999", "role": "Mitglied"}]
     path.write_text(json.dumps([record]), encoding="utf-8")
     with pytest.raises(DemoContentError, match="Erfundene Testkooperation.*05999"):
-        load_demo_content(path)
+        load_demo_content(path, enrichment_dir=None)
     assert CooperationPage.objects.count() == count
 
 
 def test_slugs_are_stable_short_and_unique():
     assert len(RECORD_BY_SLUG) == len(RECORDS)
     assert all(len(slug) <= 80 for slug in RECORD_BY_SLUG)
-    assert profile_slug(
-        "Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)"
-    ) == "standesamt-hellweg"
+    assert (
+        profile_slug("Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)")
+        == "standesamt-hellweg"
+    )
     assert profile_slug("Gemeinsame Beihilfestelle Erlangen / Nürnberg (Bayern)") == (
         "gemeinsame-beihilfestelle-erlangen-nuernberg"
     )
@@ -283,7 +285,10 @@ def test_every_profile_matches_its_record(report):
         assert [f.text for f in page.facts.all()] == record["facts"]
         # Partners keep the order of the record.
         assert [
-            p.municipality.ags if p.municipality_id else p.county.key if p.county_id
+            p.municipality.ags
+            if p.municipality_id
+            else p.county.key
+            if p.county_id
             else p.organisation
             for p in page.partners.select_related("municipality", "county")
         ] == [p.get("ags") or p.get("kreis_key") or p["name"] for p in record["partners"]]
@@ -301,9 +306,10 @@ def test_every_profile_matches_its_record(report):
 def test_unknown_start_year_stays_empty(report):
     unknown = {slug for slug, r in RECORD_BY_SLUG.items() if r["start_year"] is None}
     assert unknown
-    assert set(
-        CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True)
-    ) == unknown
+    assert (
+        set(CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True))
+        == unknown
+    )
 
 
 def test_unstated_legal_form_stays_empty(report):
@@ -311,9 +317,10 @@ def test_unstated_legal_form_stays_empty(report):
         slug for slug, r in RECORD_BY_SLUG.items() if r["legal_form"] == "informell/unbekannt"
     }
     assert len(unstated) == 34
-    assert set(
-        CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True)
-    ) == unstated
+    assert (
+        set(CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True))
+        == unstated
+    )
     assert not CooperationPage.objects.filter(legal_form__slug="informell").exists()
 
 
@@ -345,9 +352,9 @@ def test_phase_comes_only_from_the_status(report):
     planned = CooperationPage.objects.filter(status_note="geplant (Stand Quelle)")
     assert planned.count() == 3
     assert set(planned.values_list("phase", flat=True)) == {""}
-    assert set(
-        CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)
-    ) == {"finanzzentrum-baumberge"}
+    assert set(CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)) == {
+        "finanzzentrum-baumberge"
+    }
 
 
 def test_outside_organisations_become_organisation_partners(report):
