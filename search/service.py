@@ -57,19 +57,19 @@ def _fallback(query):
     return results
 
 
-def search(query):
-    """Search with the configured engine; on any engine failure use the embedded one."""
+def _answer(query, ask, fallback):
+    """``ask(engine)`` with the configured engine; ``fallback()`` when it fails."""
     try:
         engine = primary_engine()
     except Exception:  # e.g. a malformed ELASTICSEARCH_URL: a setup error, not the user's
         logger.exception("Search engine could not be set up; the embedded engine answers")
-        return _fallback(query)
+        return fallback()
     if engine.name == embedded_engine().name:
-        return engine.search(query)
+        return ask(engine)
     if breaker.is_open(engine.name):
-        return _fallback(query)
+        return fallback()
     try:
-        results = engine.search(query)
+        return ask(engine)
     except Exception:  # the user never sees an engine error
         cooldown = settings.ELASTICSEARCH_BREAKER_SECONDS
         logger.warning(
@@ -79,17 +79,17 @@ def search(query):
             exc_info=True,
         )
         breaker.trip(engine.name, cooldown)
-        return _fallback(query)
-    return results
+        return fallback()
+
+
+def search(query):
+    """Search with the configured engine; on any engine failure use the embedded one."""
+    return _answer(query, lambda engine: engine.search(query), lambda: _fallback(query))
 
 
 def total(query):
-    """``search(query).total``: how many profiles ``query`` finds. The embedded engine
-    counts them without building a page of results (no hits, no facet counts)."""
-    try:
-        engine = primary_engine()
-    except Exception:  # a setup error: search() logs it and falls back
-        return search(query).total
-    if engine.name == embedded_engine().name:
-        return engine.total(query)
-    return search(query).total
+    """``search(query).total``: how many profiles ``query`` finds, counted by the engine
+    without building a page of results (no hits, no facet counts)."""
+    return _answer(
+        query, lambda engine: engine.total(query), lambda: embedded_engine().total(query)
+    )

@@ -282,6 +282,18 @@ def build_search(query: SearchQuery, index=None, using=None):
     return search
 
 
+def count_body(query: SearchQuery):
+    """The body of the count request: what ``build_search`` matches, facet selections
+    included (the count API has no post_filter, so they join the query's filters)."""
+    search = build_search(query)
+    body = search.to_dict()
+    selected = list(_facet_filters(query).values())
+    match = Q(body["query"])
+    if selected:
+        match = Q("bool", must=[match], filter=selected)
+    return {"query": match.to_dict()}
+
+
 # --- responses ---------------------------------------------------------------------------
 
 
@@ -395,6 +407,9 @@ class ElasticsearchEngine:
     def search(self, query: SearchQuery) -> SearchResults:
         raw = self.build_search(query).execute().to_dict()
         return parse_response(raw, query, self.name)
+
+    def total(self, query: SearchQuery) -> int:
+        return self.client.count(index=self.alias, **count_body(query))["count"]
 
     def count(self):
         try:
