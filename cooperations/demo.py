@@ -94,16 +94,20 @@ MODEL_BY_LABEL = {
 
 # JSON `legal_form` label -> LegalForm slug. "informell/unbekannt" means the sources do
 # not state the form, not that the cooperation is informal, so it stays empty.
+# fmt: off
 LEGAL_FORM_BY_LABEL = {
     "informell/unbekannt": None,
     "öffentlich-rechtliche Vereinbarung (Art unbekannt)": "oeffentlich-rechtliche-vereinbarung",
-    "öffentlich-rechtliche Vereinbarung (delegierend)": "oeffentlich-rechtliche-vereinbarung-delegierend",
-    "öffentlich-rechtliche Vereinbarung (mandatierend)": "oeffentlich-rechtliche-vereinbarung-mandatierend",
+    "öffentlich-rechtliche Vereinbarung (delegierend)":
+        "oeffentlich-rechtliche-vereinbarung-delegierend",
+    "öffentlich-rechtliche Vereinbarung (mandatierend)":
+        "oeffentlich-rechtliche-vereinbarung-mandatierend",
     "öffentlich-rechtlicher Vertrag": "oeffentlich-rechtlicher-vertrag",
     "Zweckverband": "zweckverband",
     "Arbeitsgemeinschaft": "arbeitsgemeinschaft",
     "GmbH/privatrechtlich": "privatrechtliche-form",
 }
+# fmt: on
 
 # "GmbH/privatrechtlich" lumps several forms together: use the specific term only when the
 # record says which one. e.V. may come from the name or the legal-form note, GmbH only
@@ -508,7 +512,10 @@ def enrich(page, record, enrichment, lookups):
     label = enrichment.data.get("legal_form")
     slug = LEGAL_FORM_BY_LABEL.get(label) if label else None
     term = lookups.legal_form(slug, record) if slug else None
-    apply_enrichment(page, record, enrichment, term)
+    try:
+        apply_enrichment(page, record, enrichment, term)
+    except EnrichmentError as error:
+        raise DemoContentError(f"Anreicherungsdatei fehlerhaft: {error}") from None
 
 
 def load_demo_content(path=DEFAULT_JSON, *, enrichment_dir=ENRICHMENT_DIR, stdout=None):

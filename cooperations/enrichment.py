@@ -170,10 +170,8 @@ def check_enrichment(data, record, legal_forms):
             errors.append(f"{where}.role: unbekannte Rolle {role.get('role')!r}")
         if not (role.get("ags") or role.get("name")):
             errors.append(f"{where}: ags oder name erwartet")
-        elif find_partner(record, role) is None:
-            errors.append(
-                f"{where}: {role.get('ags') or role.get('name')!r} ist kein Partner des Datensatzes"
-            )
+        elif role.get("ags") and not re.fullmatch(r"\d{5}|\d{8}", str(role["ags"])):
+            errors.append(f"{where}.ags: 8-stelliger AGS oder 5-stelliger Kreisschlüssel erwartet")
         reference(role.get("source"), f"{where}.source")
 
     for position, contact in enumerate(data.get("contacts") or []):
@@ -206,6 +204,37 @@ def find_partner(record, role):
         elif normalise_name(role.get("name")) == normalise_name(partner.get("name")):
             return position
     return None
+
+
+def additional_partner(record, role, where):
+    """A partner the file's sources name beyond the record's (unsaved CooperationPartner).
+
+    ``ags`` is looked up in the register (8 digits: municipality, 5: Kreis). A bare name is
+    a municipality if exactly one municipality of that name lies in a Kreis of the record's
+    register partners; otherwise it is another organisation under that name."""
+    from register.models import County, Municipality
+
+    from .models import CooperationPartner
+
+    ags = role.get("ags")
+    if ags:
+        model, field = (Municipality, "ags") if len(ags) == 8 else (County, "key")
+        body = model.objects.filter(**{field: ags}).first()
+        if body is None:
+            raise EnrichmentError(f"{where}.ags: {ags} nicht im Register")
+        kind = "municipality" if model is Municipality else "county"
+        return CooperationPartner(**{kind: body})
+    counties = {p["ags"][:5] for p in record["partners"] if p.get("ags")}
+    counties |= {p["kreis_key"] for p in record["partners"] if p.get("kreis_key")}
+    name = normalise_name(role["name"])
+    candidates = [
+        municipality
+        for municipality in Municipality.objects.filter(county__key__in=counties).only("pk", "name")
+        if normalise_name(municipality.name) == name
+    ]
+    if len(candidates) == 1:
+        return CooperationPartner(municipality=candidates[0])
+    return CooperationPartner(organisation=role["name"].strip())
 
 
 def read_enrichments(records, slugs, legal_forms, folder=ENRICHMENT_DIR):
@@ -322,8 +351,16 @@ def apply_enrichment(page, record, enrichment, legal_form_term):
         for position, figure in enumerate(data.get("figures") or [])
     ]
     partners = list(page.partners.all())
-    for role in data.get("partner_roles") or []:
-        partner = partners[find_partner(record, role)]
+    for position, role in enumerate(data.get("partner_roles") or []):
+        found = find_partner(record, role)
+        if found is None:
+            partner = additional_partner(
+                record, role, f"{enrichment.display_path}: partner_roles[{position}]"
+            )
+            partner.sort_order = len(partners)
+            partners.append(partner)
+        else:
+            partner = partners[found]
         partner.role = role["role"]
         partner.role_source = role["source"]
     page.partners = partners

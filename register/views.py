@@ -10,17 +10,8 @@ from .templatetags.register_maps import boundaries
 
 # Columns the municipality list shows; the boundary (large JSON) only where a map is drawn.
 LIST_FIELDS = (
-    "ags",
-    "name",
-    "kind",
-    "population",
-    "county",
-    "state",
-    "county__key",
-    "county__display_name",
-    "county__kind",
-    "state__key",
-    "state__name",
+    "ags", "name", "kind", "population", "county", "state",
+    "county__key", "county__display_name", "county__kind", "state__key", "state__name",
 )
 
 

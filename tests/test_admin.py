@@ -216,7 +216,8 @@ def test_register_permissions_are_not_offered_for_groups(superuser_client):
     response = superuser_client.get(reverse("wagtailusers_groups:add"))
     assert response.status_code == 200
     offered = {
-        int(pk) for pk in re.findall(r'name="permissions" value="(\d+)"', response.content.decode())
+        int(pk)
+        for pk in re.findall(r'name="permissions" value="(\d+)"', response.content.decode())
     }
     taxonomy = Permission.objects.filter(content_type__app_label="cooperations")
     assert set(taxonomy.filter(codename="view_taskarea").values_list("pk", flat=True)) <= offered

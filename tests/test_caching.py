@@ -398,9 +398,8 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(
             monkeypatch.setattr(
                 client_class,
                 "execute_command",
-                lambda self, *args, **options: (
-                    commands.append(args[0]) or execute(self, *args, **options)
-                ),
+                lambda self, *args, **options: commands.append(args[0])
+                or execute(self, *args, **options),
             )
             with CaptureQueriesContext(connection) as queries:
                 assert fetch(client, page.url)["X-Cache"] == "HIT"

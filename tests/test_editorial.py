@@ -258,7 +258,9 @@ def test_requested_changes_keep_the_profile_unpublished(client, submitted, moder
     client.force_login(moderator)
 
     response = client.post(
-        reverse("wagtailadmin_pages:workflow_action", args=(submitted.pk, "reject", task_state.pk)),
+        reverse(
+            "wagtailadmin_pages:workflow_action", args=(submitted.pk, "reject", task_state.pk)
+        ),
         {"comment": "Bitte die Quelle genauer angeben."},
     )
 

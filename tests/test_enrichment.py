@@ -186,8 +186,12 @@ def test_profiles_without_a_file_stay_as_they_are(loaded):
             "figures[0].kind: unbekannte Art 'x'",
         ),
         (
-            {"partner_roles": [{"ags": "05711000", "role": "lead", "source": "s1"}]},
-            "partner_roles[0]: '05711000' ist kein Partner des Datensatzes",
+            {"partner_roles": [{"ags": "0571", "role": "lead", "source": "s1"}]},
+            "partner_roles[0].ags: 8-stelliger AGS oder 5-stelliger Kreisschlüssel erwartet",
+        ),
+        (
+            {"partner_roles": [{"ags": "05999999", "role": "lead", "source": "s1"}]},
+            "partner_roles[0].ags: 05999999 nicht im Register",
         ),
         ({"record": "Anderer Name"}, "record: 'Anderer Name' ist nicht der Datensatz"),
         ({"checked": "5.12.2026"}, "checked: Datum im Format JJJJ-MM-TT erwartet"),
@@ -202,6 +206,26 @@ def test_bad_file_names_file_and_field_and_writes_nothing(loaded, changes, messa
         load_demo_content(enrichment_dir=folder)
     assert f"{HELLWEG}.json: {message}" in str(error.value)
     assert hellweg().revisions.count() == revisions
+
+
+def test_partners_the_sources_name_beyond_the_record_are_added(loaded):
+    roles = [
+        {"ags": "05711000", "name": None, "role": "other", "source": "s1"},  # Bielefeld
+        {"ags": None, "name": "Lippstadt, Stadt", "role": "member", "source": "s2"},  # Kreis Soest
+        {"ags": None, "name": "Amt Beispielheide", "role": "member", "source": "s2"},
+        {"ags": None, "name": "Erwitte", "role": "provider", "source": "s1"},  # a record partner
+    ]
+    load_demo_content(enrichment_dir=write(loaded / "files", enrichment(partner_roles=roles)))
+    partners = [(p.name, p.role, p.role_source) for p in hellweg().partners.order_by("sort_order")]
+    assert partners == [
+        ("Erwitte", "provider", "s1"),
+        ("Anröchte", "member", ""),
+        ("Bad Sassendorf", "member", ""),
+        ("Bielefeld", "other", "s1"),
+        ("Lippstadt", "member", "s2"),
+        ("Amt Beispielheide", "member", "s2"),
+    ]
+    assert hellweg().partners.get(role_source="s2", municipality__isnull=False).municipality.ags
 
 
 def test_file_of_an_unknown_slug_and_broken_json(loaded):

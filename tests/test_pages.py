@@ -165,12 +165,8 @@ def terms(db):
 def full_profile(make_profile, terms):
     return make_profile(
         "Standesamt Hellweg",
-        partners=[
-            (ERWITTE, "lead"),
-            (ANROECHTE, "member"),
-            (KREIS_SOEST, "other"),
-            ("GPA NRW", "other"),
-        ],
+        partners=[(ERWITTE, "lead"), (ANROECHTE, "member"), (KREIS_SOEST, "other"),
+                  ("GPA NRW", "other")],
         summary="Drei Kommunen führen ein gemeinsames Standesamt.",
         task_areas=[terms["area"]],
         motives=[terms["motive"]],
@@ -327,23 +323,13 @@ def test_empty_fields_say_nicht_bekannt(client, make_profile):
         assert re.search(
             rf"<dt>{label}</dt>\s*<dd>\s*<span class=\"unknown\">nicht bekannt</span>", html
         ), label
-    for heading in (
-        "Anlass",
-        "Ziel",
-        "Umsetzung",
-        "Erfolgsfaktoren",
-        "Stolpersteine",
-        "Übertragbarkeit",
-    ):
+    for heading in ("Anlass", "Ziel", "Umsetzung", "Erfolgsfaktoren", "Stolpersteine",
+                    "Übertragbarkeit"):
         assert re.search(rf"<h3>{heading}</h3>\s*<p class=\"unknown\">nicht bekannt</p>", html)
-    for heading in (
-        "Fakten laut Quellen",
-        "Was die Quellen nicht sagen",
-        "Förderung",
-        "Ansprechpersonen",
-    ):
+    for heading in ("Fakten laut Quellen", "Was die Quellen nicht sagen", "Förderung",
+                    "Ansprechpersonen"):
         assert re.search(rf">{heading}</h2>\s*<p class=\"unknown\">nicht bekannt</p>", html)
-    assert html.count('<dd><span class="unknown">nicht bekannt</span></dd>') >= 4  # figures
+    assert html.count("<dd><span class=\"unknown\">nicht bekannt</span></dd>") >= 4  # figures
     assert re.search(r">Dokumente</h2>\s*<p>keine</p>", html)
     assert re.search(r">Bilder</h2>\s*<p>keine</p>", html)
 
@@ -368,9 +354,8 @@ def test_private_contacts_shown_when_logged_in(client, full_profile, django_user
 
 
 def test_drafts_are_invisible_everywhere(client, make_profile, full_profile):
-    draft = make_profile(
-        "Geheimer Entwurf", publish=False, partners=[(ERWITTE, "lead"), (KREIS_SOEST, "member")]
-    )
+    draft = make_profile("Geheimer Entwurf", publish=False, partners=[(ERWITTE, "lead"),
+                                                                       (KREIS_SOEST, "member")])
     assert get(client, draft.url, status=404)
     for url in ("/", "/kooperationen/", f"/gemeinden/{ERWITTE}/", f"/kreise/{KREIS_SOEST}/"):
         page = get(client, url)
@@ -385,17 +370,8 @@ def test_municipality_page(client, full_profile):
     assert_no_third_party_requests(page)
     text = page.text
     assert page.headings[0] == (1, "Erwitte")
-    for value in (
-        ERWITTE,
-        "059740016016",
-        "kreisangehörige Stadt",
-        "Arnsberg",
-        "Nordrhein-Westfalen",
-        "16.300",
-        "(Stand 31.12.2024)",
-        "km²",
-        "59597",
-    ):
+    for value in (ERWITTE, "059740016016", "kreisangehörige Stadt", "Arnsberg",
+                  "Nordrhein-Westfalen", "16.300", "(Stand 31.12.2024)", "km²", "59597"):
         assert value in text, value
     assert page.link_to(f"/kreise/{KREIS_SOEST}/")
     # Neighbours with links and shared border; the same links on the map, out of the tab order.

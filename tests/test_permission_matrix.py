@@ -364,7 +364,11 @@ def world(make_profile, site_tree):
             "contact_name": "Melderin",
             "contact_email": REPORT_CONTACT,
         },
-        [ParsedPartner(role="lead", municipality=users["muni_a"].municipal_account.municipality)],
+        [
+            ParsedPartner(
+                role="lead", municipality=users["muni_a"].municipal_account.municipality
+            )
+        ],
     )
     document = get_document_model().objects.create(
         title="Satzung", file=ContentFile(b"Satzungstext", name="satzung.txt")

@@ -89,12 +89,8 @@ def test_flat_taxonomies():
     models = dict(CooperationModel.objects.values_list("slug", "description"))
     assert "standardisierbare Prozesse" in models["dienstleistungszentrum"]
     assert "qualifizierte Prozesse" in models["kompetenzzentrum"]
-    assert {
-        "gemeinsame-einrichtung",
-        "koordinierungsstelle-netzwerk",
-        "gemeinsame-beschaffung",
-        "sonstiges",
-    } <= set(models)
+    assert {"gemeinsame-einrichtung", "koordinierungsstelle-netzwerk", "gemeinsame-beschaffung",
+            "sonstiges"} <= set(models)
 
 
 def test_descendants_of_a_group_include_its_children():
