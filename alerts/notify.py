@@ -11,12 +11,13 @@ import logging
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from kooperationsatlas import mail
 
 from .matching import KIND_FLAGS, entry_candidate, match, profile_candidate
 from .models import AlertDelivery, SavedSearch
@@ -185,17 +186,15 @@ def _send(saved_search, content_type, object_id, candidate, reasons, url):
         return False
     if not created:
         return False
-    try:
-        _message(saved_search, candidate, reasons, url).send()
-    except Exception:
-        logger.exception("Alert email for saved search %s failed", saved_search.pk)
+    if not _mail(saved_search, candidate, reasons, url):
+        logger.error("Alert email for saved search %s not sent", saved_search.pk)
         delivery.delete()
         return False
     SavedSearch.objects.filter(pk=saved_search.pk).update(last_notified_at=timezone.now())
     return True
 
 
-def _message(saved_search, candidate, reasons, url):
+def _mail(saved_search, candidate, reasons, url):
     user = saved_search.user
     unsubscribe_url = absolute_url(
         reverse("alerts:unsubscribe", args=[unsubscribe_token(saved_search)])
@@ -211,10 +210,9 @@ def _message(saved_search, candidate, reasons, url):
         "unsubscribe_url": unsubscribe_url,
     }
     subject = f"Neu im Kooperationsatlas: {candidate.kind_label} „{candidate.title}“"
-    return EmailMessage(
-        subject=" ".join(subject.split())[:200],
-        body=render_to_string("alerts/email/alert.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+    return mail.send(
+        subject,
+        render_to_string("alerts/email/alert.txt", context),
+        [user.email],
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
     )

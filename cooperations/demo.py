@@ -106,6 +106,10 @@ LEGAL_FORM_BY_LABEL = {
     "Zweckverband": "zweckverband",
     "Arbeitsgemeinschaft": "arbeitsgemeinschaft",
     "GmbH/privatrechtlich": "privatrechtliche-form",
+    # An Anstalt des öffentlichen Rechts in joint ownership (NRW: gemeinsames
+    # Kommunalunternehmen; Hessen: gemeinsame kommunale Anstalt; Schleswig-Holstein:
+    # gemeinsames Kommunalunternehmen nach § 19b GkZ). The term is seeded by migration 0002.
+    "gemeinsames Kommunalunternehmen (AöR)": "gemeinsames-kommunalunternehmen",
 }
 # fmt: on
 

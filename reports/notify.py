@@ -6,10 +6,11 @@ Sent after the publishing transaction commits; nothing here may break publishing
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from kooperationsatlas import mail
 
 from .models import Report
 
@@ -40,13 +41,7 @@ def _send(report, subject, template, context):
             **context,
         },
     )
-    EmailMessage(
-        subject=" ".join(subject.split())[:200],
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    ).send()
-    return True
+    return mail.send(subject, body, [to])
 
 
 def notify_published(report_id):

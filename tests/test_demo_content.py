@@ -123,9 +123,8 @@ def test_rerun_leaves_edited_profiles_alone_and_adds_only_what_is_missing(report
 
     again = load_demo_content()
 
-    assert again.created == [
-        next(r["name"] for r in RECORDS if r["name"].startswith("Finanzzentrum Ostvest"))
-    ]
+    assert again.created == [next(r["name"] for r in RECORDS if r["name"].startswith(
+        "Finanzzentrum Ostvest"))]
     assert profile("Standesamt Hellweg").summary == "Von der Redaktion überarbeitet."
     assert CooperationPage.objects.count() == 83
 
@@ -154,10 +153,9 @@ def test_unknown_key_is_a_clear_error_and_writes_nothing(report, tmp_path):
 def test_slugs_are_stable_short_and_unique():
     assert len(RECORD_BY_SLUG) == len(RECORDS)
     assert all(len(slug) <= 80 for slug in RECORD_BY_SLUG)
-    assert (
-        profile_slug("Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)")
-        == "standesamt-hellweg"
-    )
+    assert profile_slug(
+        "Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)"
+    ) == "standesamt-hellweg"
     assert profile_slug("Gemeinsame Beihilfestelle Erlangen / Nürnberg (Bayern)") == (
         "gemeinsame-beihilfestelle-erlangen-nuernberg"
     )
@@ -271,6 +269,19 @@ def test_finanzzentrum_baumberge_has_ended(report):
     assert page.status_note == "beendet (gekündigt zum 31.12.2022)"
 
 
+def test_joint_public_law_institutions_have_their_own_legal_form(report):
+    # Corrected on 2026-12-05 from the sources named in cooperations/data/SOURCES.md.
+    for title in ("Gemeinsame Bauhöfe Dreieich", "Koordinierungsstelle soziale Hilfen"):
+        page = profile(title)
+        assert page.legal_form.slug == "gemeinsames-kommunalunternehmen"
+        assert "Anstalt des öffentlichen Rechts" in page.legal_form_note
+    bauhoefe = profile("Gemeinsame Bauhöfe Dreieich")
+    assert bauhoefe.start_year == 2014
+    kosoz = profile("Koordinierungsstelle soziale Hilfen")
+    assert len(partners(kosoz)) == 11
+    assert set(partners(kosoz).values()) == {"member"}
+
+
 # --- field by field against the JSON ---------------------------------------------------
 
 
@@ -285,10 +296,7 @@ def test_every_profile_matches_its_record(report):
         assert [f.text for f in page.facts.all()] == record["facts"]
         # Partners keep the order of the record.
         assert [
-            p.municipality.ags
-            if p.municipality_id
-            else p.county.key
-            if p.county_id
+            p.municipality.ags if p.municipality_id else p.county.key if p.county_id
             else p.organisation
             for p in page.partners.select_related("municipality", "county")
         ] == [p.get("ags") or p.get("kreis_key") or p["name"] for p in record["partners"]]
@@ -306,21 +314,21 @@ def test_every_profile_matches_its_record(report):
 def test_unknown_start_year_stays_empty(report):
     unknown = {slug for slug, r in RECORD_BY_SLUG.items() if r["start_year"] is None}
     assert unknown
-    assert (
-        set(CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True))
-        == unknown
-    )
+    assert set(
+        CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True)
+    ) == unknown
 
 
 def test_unstated_legal_form_stays_empty(report):
     unstated = {
         slug for slug, r in RECORD_BY_SLUG.items() if r["legal_form"] == "informell/unbekannt"
     }
-    assert len(unstated) == 34
-    assert (
-        set(CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True))
-        == unstated
-    )
+    # 24 since the corrections of 2026-12-05 (cooperations/data/SOURCES.md): ten records
+    # now carry the form their sources state.
+    assert len(unstated) == 24
+    assert set(
+        CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True)
+    ) == unstated
     assert not CooperationPage.objects.filter(legal_form__slug="informell").exists()
 
 
@@ -350,11 +358,12 @@ def test_phase_comes_only_from_the_status(report):
         ),
     }
     planned = CooperationPage.objects.filter(status_note="geplant (Stand Quelle)")
-    assert planned.count() == 3
+    # 2 since 2026-12-05: the Atemschutz-Pool Märkischer Kreis runs since 2021.
+    assert planned.count() == 2
     assert set(planned.values_list("phase", flat=True)) == {""}
-    assert set(CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)) == {
-        "finanzzentrum-baumberge"
-    }
+    assert set(
+        CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)
+    ) == {"finanzzentrum-baumberge"}
 
 
 def test_outside_organisations_become_organisation_partners(report):

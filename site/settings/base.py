@@ -130,7 +130,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (login throttling) and Wagtail's own entries, "pages" the page cache (its own store, so
 # culling pages never drops a counter), "shared" what every process must see: the page
 # cache's content generation, in the database (table from manage.py createcachetable) or
-# in that Redis.
+# in that Redis. If Redis cannot be reached the site degrades instead of failing: page cache
+# off, counters per process in local memory, logged once (caching.RedisCache).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
     _redis = {
@@ -140,7 +141,7 @@ if CACHE_URL:
     }
     _pages = {**_redis, "KEY_PREFIX": f"{_redis['KEY_PREFIX']}-pages"}
     CACHES = {
-        "default": _redis,
+        "default": {**_redis, "OPTIONS": {"OUTAGE_FALLBACK": "local-memory"}},
         "pages": _pages,
         # the same store and prefix as the pages: one MGET reads generation and page
         "shared": {**_pages, "TIMEOUT": None},
@@ -157,8 +158,13 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "atlas_cache",
             "TIMEOUT": None,
+            # room for the throttle counters of many clients (culling drops counters)
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
+# Where throttle and rate-limit counters live (kooperationsatlas.throttle): a store all
+# worker processes share, so a limit is one limit for the site, not one per process.
+THROTTLE_CACHE_ALIAS = "default" if CACHE_URL else "shared"
 # Seconds a page stays in the page cache (also bounds what no signal reports); 0: off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 
@@ -219,6 +225,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may take per connection step; sending never blocks a request longer
+# (kooperationsatlas.mail logs the failure and the caller retries later).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kooperationsatlas@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
