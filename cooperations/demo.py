@@ -307,8 +307,10 @@ def phase_for_status(status):
     raise DemoContentError(f"Unbekannter Status {status!r}")
 
 
-def legal_form_slug(record):
-    label = record["legal_form"]
+def legal_form_slug(record, label=None):
+    """The LegalForm slug of the record's legal form label (or of ``label``, an enrichment
+    file's), made specific (e.V., GmbH) where the record's name or note says which."""
+    label = label or record["legal_form"]
     if label not in LEGAL_FORM_BY_LABEL:
         raise DemoContentError(f"{record['name']}: unbekannte Rechtsform {label!r}")
     slug = LEGAL_FORM_BY_LABEL[label]
@@ -514,7 +516,7 @@ def enrich(page, record, enrichment, lookups):
     if enrichment is None:
         return
     label = enrichment.data.get("legal_form")
-    slug = LEGAL_FORM_BY_LABEL.get(label) if label else None
+    slug = legal_form_slug(record, label) if label else None
     term = lookups.legal_form(slug, record) if slug else None
     try:
         apply_enrichment(page, record, enrichment, term)
