@@ -167,6 +167,17 @@ else:
 THROTTLE_CACHE_ALIAS = "default" if CACHE_URL else "shared"
 # Seconds a page stays in the page cache (also bounds what no signal reports); 0: off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# The HTTP cache in front (Varnish, docker/varnish/default.vcl), e.g. http://varnish:6081:
+# cacheable responses tell it their lifetime, every change of public content purges it
+# through wagtail.contrib.frontend_cache (kooperationsatlas.caching, docs/operations.md).
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "edge": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
 
 # Security (docs/security.md). Headers on every response; production adds HSTS and
 # HTTPS-only cookies. CSP and Permissions-Policy: kooperationsatlas.security.
@@ -236,6 +247,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Seconds a search may take before the embedded engine answers instead (no retries).
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+# Seconds a live index update (publishing, unpublishing) may take; no retries. What fails is
+# recorded and repaired later (search.indexing, manage.py repair_search_index).
+ELASTICSEARCH_UPDATE_TIMEOUT = float(os.environ.get("ELASTICSEARCH_UPDATE_TIMEOUT", "3"))
 # After a failed search, Elasticsearch is skipped for this many seconds (circuit breaker).
 ELASTICSEARCH_BREAKER_SECONDS = float(os.environ.get("ELASTICSEARCH_BREAKER_SECONDS", "30"))
 # Index names start with this, so several sites (or test runs) can share one cluster.
