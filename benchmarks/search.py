@@ -1,9 +1,10 @@
 """Search benchmark: the embedded engine against the plain Wagtail way, on synthetic profiles.
 
-Run: .venv/bin/python benchmarks/search.py [--sizes 10000,100000] [--postgres URL] [--repeat R]
+Run: .venv/bin/python benchmarks/search.py [--sizes 10000,100000] [--postgres URL [--skip-sqlite]]
+     [--repeat R] [--publish-rounds P]
 
 For each database a worker process gets a throw-away database (SQLite in a temporary
-folder; on PostgreSQL the database ``kooperationsatlas_bench`` next to the one in URL,
+folder; on PostgreSQL the database ``kooperationsatlas_bench_<pid>`` next to the one in URL,
 created and dropped here, never URL's own database), migrates it, imports the real
 register and adds synthetic profiles (benchmarks/synthetic.py). var/ is never touched.
 
@@ -20,8 +21,15 @@ register and adds synthetic profiles (benchmarks/synthetic.py). var/ is never to
   Wagtail's ``.search()`` (WAGTAILSEARCH_BACKENDS, the database backend) on
   ``CooperationPage.objects.live().public()`` plus one ORM count query per facet value.
 
+* After the mix, --publish-rounds profiles are published (a new revision, as an editor
+  publishes: signals, index update after the commit), each followed by the first search in
+  this process and in a second process started beforehand (``--follower``), both catching
+  up through the change log, and, as the baseline, by the first search of an engine that
+  reads its facet index whole (what every process did after any change before).
+
 Prints median and p95 per category and engine, the ratio to the baseline, and PASS/FAIL
-per target. Exit code 0 unless something fails; the figures are not a test.
+per target, for SQLite and PostgreSQL. Exit code 0 unless something fails; the figures
+are not a test.
 """
 
 import argparse
@@ -779,9 +787,14 @@ def worker(args):
 
 def bench_url(url):
     parts = urlsplit(url)
-    if parts.path.strip("/") == BENCH_DB_NAME:
+    if parts.path.strip("/").startswith(BENCH_DB_NAME):
         raise SystemExit(f"Bitte die URL einer anderen Datenbank angeben, nicht {BENCH_DB_NAME}.")
-    return urlunsplit(parts._replace(path=f"/{BENCH_DB_NAME}"))
+    return urlunsplit(parts._replace(path=f"/{bench_db_name()}"))
+
+
+def bench_db_name():
+    """One database per run (two runs on one server must not drop each other's)."""
+    return f"{BENCH_DB_NAME}_{os.getpid()}"
 
 
 def pg_admin(url, statement):
@@ -1007,6 +1020,9 @@ def parse_args(argv=None):
 
     parser.add_argument("--sizes", type=sizes, default=[10_000, 100_000])
     parser.add_argument("--postgres", metavar="URL", help="also on PostgreSQL (server URL)")
+    parser.add_argument(
+        "--skip-sqlite", action="store_true", help="only PostgreSQL (with --postgres)"
+    )
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds of the mix")
     parser.add_argument("--baseline-repeat", type=int, default=1)
     parser.add_argument(
@@ -1055,15 +1071,15 @@ def main(argv=None):
         f"{date.today()}, Python {platform.python_version()}, {os.cpu_count()} Kerne, "
         f"Größen {args.sizes}, {args.repeat} Runden"
     )
-    results = [("SQLite", run_worker(args))]
+    results = [] if args.skip_sqlite and args.postgres else [("SQLite", run_worker(args))]
     if args.postgres:
         url = bench_url(args.postgres)
-        pg_admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB_NAME}")
-        pg_admin(args.postgres, f"CREATE DATABASE {BENCH_DB_NAME}")
+        pg_admin(args.postgres, f"DROP DATABASE IF EXISTS {bench_db_name()}")
+        pg_admin(args.postgres, f"CREATE DATABASE {bench_db_name()}")
         try:
             results.append(("PostgreSQL", run_worker(args, url)))
         finally:
-            pg_admin(args.postgres, f"DROP DATABASE IF EXISTS {BENCH_DB_NAME} WITH (FORCE)")
+            pg_admin(args.postgres, f"DROP DATABASE IF EXISTS {bench_db_name()} WITH (FORCE)")
 
     print("\n" + "=" * 78)
     for label, result in results:
