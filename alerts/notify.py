@@ -8,7 +8,6 @@ Nothing here may break publishing: every error is logged and swallowed.
 
 import logging
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -17,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from kooperationsatlas import mail
+from kooperationsatlas import links, mail
 
 from .matching import KIND_FLAGS, entry_candidate, match, profile_candidate
 from .models import AlertDelivery, SavedSearch
@@ -50,16 +49,8 @@ def saved_search_from_token(token):
 
 
 def absolute_url(path):
-    """``path`` on the public host: WAGTAILADMIN_BASE_URL, else the default Wagtail Site."""
-    if path.startswith(("http://", "https://")):
-        return path
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if not base:
-        from wagtail.models import Site
-
-        site = Site.objects.filter(is_default_site=True).first()
-        base = site.root_url if site else ""
-    return base.rstrip("/") + path
+    """``path`` on the public host (kooperationsatlas.links)."""
+    return links.absolute_url(path)
 
 
 def _entry_url(entry):

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
-from kooperationsatlas import mail
+from kooperationsatlas import links, mail
 from register.geo import county_centre, distance_km
 
 from .models import BoerseEntry, EntryKind, EntryMatch, EntryStatus
@@ -29,7 +29,7 @@ def reminder_days():
 
 
 def site_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute_url(path)
 
 
 # --- accounts and permissions ---------------------------------------------------------

@@ -5,11 +5,10 @@ Function views, so a rate-limit decorator can be added where the URLs are wired.
 
 import logging
 
-from django.conf import settings
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
-from kooperationsatlas import mail
+from kooperationsatlas import links, mail
 from kooperationsatlas.models import SiteSettings
 from kooperationsatlas.throttle import rate_limit
 
@@ -27,7 +26,7 @@ def _forward(request, feedback, to):
             "legal/email/feedback.txt",
             {
                 "feedback": feedback,
-                "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/",
+                "admin_url": links.absolute_url("/admin/", request),
             },
         ),
         [to],

@@ -5,12 +5,11 @@ Sent after the publishing transaction commits; nothing here may break publishing
 
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kooperationsatlas import mail
+from kooperationsatlas import links, mail
 
 from .models import Report
 
@@ -18,9 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def absolute_url(path):
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute_url(path)
 
 
 def _recipient(report):

@@ -47,6 +47,13 @@ What is cached (both request and response must qualify):
 ``PAGE_CACHE_SECONDS`` (default 300) is the timeout and bounds what no signal reports
 (e.g. an event date passing); 0 switches the page cache off.
 Responses carry ``X-Cache: HIT`` or ``MISS`` when the page was cacheable.
+
+The edge cache in front (Varnish in production, ``docker/varnish/default.vcl``) applies the
+same policy without Python: with ``WAGTAILFRONTENDCACHE`` configured (``FRONTEND_CACHE_URL``)
+every cacheable response also carries ``Surrogate-Control: max-age=<PAGE_CACHE_SECONDS>``,
+the only responses the edge stores, and every ``bump()`` purges it after the commit
+through ``wagtail.contrib.frontend_cache`` (``purge_edge``); the edge answers any purge by
+dropping every stored page, as a new generation does here.
 """
 
 import hashlib
@@ -115,9 +122,16 @@ def bump():
     In the database the new stamp commits (or rolls back) with the change itself; another
     store (Redis) gets it now and once more after the commit."""
     _write_generation()
+    in_atomic_block = transaction.get_connection().in_atomic_block
     in_database = isinstance(caches[GENERATION_ALIAS], DatabaseCache)
-    if not in_database and transaction.get_connection().in_atomic_block:
+    if not in_database and in_atomic_block:
         transaction.on_commit(_write_generation)
+    if edge_configured():
+        requested = time.monotonic()
+        if in_atomic_block:
+            transaction.on_commit(lambda: purge_edge(since=requested))
+        else:
+            purge_edge()
 
 
 def generation():
@@ -158,6 +172,36 @@ def lookup(key):
         return _stamp_or_new(found.get(GENERATION_KEY)), found.get(key)
     stamp = generation()
     return stamp, (caches[PAGE_ALIAS].get(key) if stamp else None)
+
+
+# --- the edge cache in front ---------------------------------------------------------------
+
+
+def edge_configured():
+    """Whether an HTTP cache in front is purged (``WAGTAILFRONTENDCACHE``, settings/base.py)."""
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+_edge = {"last_purge": 0.0}
+
+
+def purge_edge(since=None):
+    """Purge the edge cache for every site (after the commit of a change to public content).
+
+    Wagtail's frontend cache sends one PURGE per site root; the edge drops every stored
+    page on any purge (``docker/varnish/default.vcl``), as a new generation does here.
+    ``since``: when the change was made; a purge this process started later already
+    covers it (a transaction that saved many rows purges once, not once per row)."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Site
+
+    if since is not None and _edge["last_purge"] > since:
+        return
+    _edge["last_purge"] = time.monotonic()
+    try:
+        purge_urls_from_cache([site.root_url + "/" for site in Site.objects.all()])
+    except Exception:  # an unreachable edge must never break publishing
+        logger.exception("Edge cache could not be purged")
 
 
 # --- the Redis backend --------------------------------------------------------------------
@@ -426,6 +470,8 @@ class PageCacheMiddleware:
         remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
+            if edge_configured():
+                response["Surrogate-Control"] = f"max-age={timeout()}"
             try:
                 caches[PAGE_ALIAS].set(key, (current, response), timeout())
             except Exception:
