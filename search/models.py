@@ -171,3 +171,52 @@ class IndexChange(models.Model):
                 return None
             changed.update(page_ids)
         return changed
+
+
+class PendingIndexUpdate(models.Model):
+    """A profile whose entry in an external engine (Elasticsearch) could not be updated.
+
+    Written when a live update fails or is skipped (engine down or hung); while any row of
+    an engine exists its index is stale, so searches use the embedded engine, which is
+    always current. The next successful update, ``manage.py repair_search_index`` or
+    ``rebuild_search_index`` brings the profiles up to date and removes the rows."""
+
+    engine = models.CharField("Suchmaschine", max_length=40)
+    # Not a foreign key: a deleted page must still be removed from the index.
+    page_id = models.BigIntegerField("Seiten-ID")
+    failed_at = models.DateTimeField("letzter Fehlschlag", default=timezone.now)
+    error = models.CharField("Fehler", max_length=500, blank=True)
+
+    class Meta:
+        db_table = "atlas_search_pending"
+        constraints = [
+            models.UniqueConstraint(fields=["engine", "page_id"], name="search_pending_unique")
+        ]
+        verbose_name = "Ausstehende Index-Aktualisierung"
+        verbose_name_plural = "Ausstehende Index-Aktualisierungen"
+
+    def __str__(self):
+        return f"{self.engine}: Seite {self.page_id}"
+
+    @classmethod
+    def record(cls, engine, page_ids, error=""):
+        """Mark ``page_ids`` as not updated in ``engine`` (idempotent)."""
+        now, error = timezone.now(), str(error)[:500]
+        existing = set(
+            cls.objects.filter(engine=engine, page_id__in=page_ids).values_list(
+                "page_id", flat=True
+            )
+        )
+        cls.objects.filter(engine=engine, page_id__in=existing).update(failed_at=now, error=error)
+        cls.objects.bulk_create(
+            [
+                cls(engine=engine, page_id=page_id, failed_at=now, error=error)
+                for page_id in page_ids
+                if page_id not in existing
+            ],
+            ignore_conflicts=True,  # a concurrent failure recorded it meanwhile
+        )
+
+    @classmethod
+    def is_stale(cls, engine):
+        return cls.objects.filter(engine=engine).exists()

@@ -247,6 +247,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Seconds a search may take before the embedded engine answers instead (no retries).
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+# Seconds a live index update (publishing, unpublishing) may take; no retries. What fails is
+# recorded and repaired later (search.indexing, manage.py repair_search_index).
+ELASTICSEARCH_UPDATE_TIMEOUT = float(os.environ.get("ELASTICSEARCH_UPDATE_TIMEOUT", "3"))
 # After a failed search, Elasticsearch is skipped for this many seconds (circuit breaker).
 ELASTICSEARCH_BREAKER_SECONDS = float(os.environ.get("ELASTICSEARCH_BREAKER_SECONDS", "30"))
 # Index names start with this, so several sites (or test runs) can share one cluster.
