@@ -103,9 +103,7 @@ class CooperationIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from kooperationsatlas import routing
-
-        profiles = routing.public(request, CooperationPage.objects.live()).descendant_of(self)
+        profiles = CooperationPage.objects.live().public().descendant_of(self)
         profiles = profiles.order_by("title")
         page_obj = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
         page_obj.object_list = profile_entries(request, page_obj.object_list, heading="h2")
