@@ -6,7 +6,7 @@ it falls back to reading everything when the change log cannot tell what changed
 import random
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from search.contract import GeoFilter, SearchQuery
 from search.engines.embedded import EmbeddedEngine
@@ -229,3 +229,15 @@ def test_the_log_names_the_changed_documents(db):
     assert IndexChange.changed_pages(version, "anderer", version + 2) is None
     assert IndexChange.changed_pages(version, stamp, version + 3) is None  # not there yet
 
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage: PostgreSQL only")
+def test_postgres_keeps_the_search_vector_in_the_row(db):
+    # Migration 0006: out of line, every @@ and ts_rank of a search fetched it from the
+    # TOAST table again. A migration that recreates the column must set MAIN again.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'atlas_search_document'::regclass AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone()[0] == "m"
