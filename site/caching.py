@@ -207,25 +207,6 @@ def purge_edge(since=None):
 # --- the Redis backend --------------------------------------------------------------------
 
 
-class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
-    """Django's Redis client wrapper, keeping one ``redis.Redis`` per connection pool.
-
-    Django builds a new ``redis.Redis`` for every cache call, and redis-py copies some 170
-    response callbacks into each: about half the CPU time of a page-cache hit (two calls).
-    The client is thread-safe and holds no state besides its pool, so one is enough."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 # Redis errors that mean "the server is not there" (refused, reset, timed out), as opposed
 # to a wrong command; BusyLoadingError is a ConnectionError.
 REDIS_OUTAGE_ERRORS = (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
@@ -252,8 +233,8 @@ _redis_outages_lock = threading.Lock()
 
 
 class RedisCache(redis_backend.RedisCache):
-    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with the client above,
-    short socket timeouts, and a stand-in while Redis cannot be reached.
+    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with short socket
+    timeouts, and a stand-in while Redis cannot be reached.
 
     When Redis refuses or times out, the site degrades instead of answering 500: the outage
     is logged once (and its end once), and for ``REDIS_RETRY_SECONDS`` every call goes to
@@ -266,7 +247,6 @@ class RedisCache(redis_backend.RedisCache):
         options = {**REDIS_SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
         fallback = options.pop("OUTAGE_FALLBACK", "none")
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusingRedisCacheClient
         self.location = server if isinstance(server, str) else ",".join(server)
         standin_params = {key: value for key, value in params.items() if key != "OPTIONS"}
         if fallback == "local-memory":
@@ -397,20 +377,6 @@ def _memo_entries(current):
 # --- the policy ----------------------------------------------------------------------------
 
 
-def remember_wagtail_site(request):
-    """Give ``request`` the Wagtail Site of its host and the sites' root paths from the
-    memo, where Wagtail reads them on first use (``request._wagtail_site``,
-    ``request._wagtail_cached_site_root_paths``): finding the Site is a query with a CASE
-    over all sites, and the root paths, which every page URL needs, a cache round trip."""
-    from wagtail.models import Site
-
-    key = ("wagtail-site", request.get_host(), request.get_port())
-    request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
-    request._wagtail_cached_site_root_paths = remember(
-        request, ("wagtail-site-root-paths",), Site.get_site_root_paths
-    )
-
-
 def cache_key(request):
     url = request.build_absolute_uri()  # scheme, host, path and the raw query string
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
@@ -467,7 +433,6 @@ class PageCacheMiddleware:
             response["X-Cache"] = "HIT"
             return response
         request.page_cache_generation = current  # for per-process memos of the views
-        remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             if edge_configured():
