@@ -105,7 +105,6 @@ ROUTES = {
         case("/_util/gibt-es-nicht/", "404 404 404 404 404 404"),
     ],
     "_util/login/": [case("/_util/login/", ALL_200)],
-    "robots.txt": [case("/robots.txt", ALL_200)],
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": [
         case("/_util/authenticate_with_password/999999/{draft_id}/", "404 404 404 404 404 404")
     ],
