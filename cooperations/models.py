@@ -1,5 +1,6 @@
 """Cooperation profiles ("Steckbriefe") and their index page."""
 
+import re
 from functools import cache
 
 from django import forms
@@ -46,6 +47,45 @@ class PartnerRole(models.TextChoices):
     PROVIDER = "provider", "Dienstleister / aufnehmend"
     DELEGATING = "delegating", "abgebend"
     OTHER = "other", "sonstige Beteiligte"
+
+
+class FigureKind(models.TextChoices):
+    SAVINGS_EUR_PER_YEAR = "savings_eur_per_year", "Einsparung pro Jahr"
+    SAVINGS_PERCENT = "savings_percent", "Einsparung in Prozent"
+    COST_EUR = "cost_eur", "Kosten"
+    FUNDING_EUR = "funding_eur", "Förderung"
+    STAFF_FTE = "staff_fte", "Personal"
+    POPULATION_SERVED = "population_served", "Versorgte Einwohner"
+    CASES_PER_YEAR = "cases_per_year", "Fälle pro Jahr"
+    OTHER = "other", "Sonstige Kennzahl"
+
+
+# The text sections of a profile, in reading order: (field, heading). Each has a field
+# "<field>_sources" with the keys of the sources (CooperationSource.key) it rests on.
+SECTIONS = (
+    ("occasion", "Anlass"),
+    ("goal", "Ziel"),
+    ("implementation", "Umsetzung"),
+    ("results", "Ergebnisse"),
+    ("success_factors", "Erfolgsfaktoren"),
+    ("pitfalls", "Stolpersteine"),
+)
+# Single facts with a source key field "<field>_source".
+SOURCED_FACTS = (("legal_form", "Rechtsform"), ("phase", "Phase"), ("start_year", "Startjahr"))
+
+
+def split_keys(value):
+    """Source keys from a field like "s1, s2" (comma or space separated), in order."""
+    return [key for key in re.split(r"[\s,;]+", value or "") if key]
+
+
+def source_keys_field(label):
+    return models.CharField(
+        label,
+        max_length=200,
+        blank=True,
+        help_text="Kürzel der Quellen (Feld „Kürzel“ unter Quellen), z. B. „s1, s2“.",
+    )
 
 
 class CooperationIndexPage(Page):
@@ -110,11 +150,19 @@ class CooperationPage(Page):
     task_areas = ParentalManyToManyField(TaskArea, blank=True, verbose_name="Aufgabenbereiche")
     motives = ParentalManyToManyField(Motive, blank=True, verbose_name="Motive")
 
+    legal_form_source = models.CharField("Quelle der Rechtsform", max_length=20, blank=True)
+    phase_source = models.CharField("Quelle der Phase", max_length=20, blank=True)
+    start_year_source = models.CharField("Quelle des Startjahrs", max_length=20, blank=True)
+
     occasion = RichTextField("Anlass", blank=True)
+    occasion_sources = source_keys_field("Quellen zum Anlass")
     goal = RichTextField("Ziel", blank=True)
+    goal_sources = source_keys_field("Quellen zum Ziel")
     implementation = RichTextField("Umsetzung", blank=True)
+    implementation_sources = source_keys_field("Quellen zur Umsetzung")
 
     results = RichTextField("Ergebnisse", blank=True)
+    results_sources = source_keys_field("Quellen zu den Ergebnissen")
     savings_percent = models.DecimalField(
         "Einsparung (%)", max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -127,7 +175,9 @@ class CooperationPage(Page):
     population_served = models.PositiveIntegerField("Versorgte Einwohner", null=True, blank=True)
 
     success_factors = RichTextField("Erfolgsfaktoren", blank=True)
+    success_factors_sources = source_keys_field("Quellen zu den Erfolgsfaktoren")
     pitfalls = RichTextField("Stolpersteine", blank=True)
+    pitfalls_sources = source_keys_field("Quellen zu den Stolpersteinen")
     transferability = RichTextField("Übertragbarkeit", blank=True)
     open_questions = models.TextField(
         "Was die Quellen nicht sagen",
@@ -137,6 +187,14 @@ class CooperationPage(Page):
 
     tags = ClusterTaggableManager(through=CooperationTag, blank=True, verbose_name="Schlagwörter")
     last_reviewed = models.DateField("Zuletzt geprüft", null=True, blank=True)
+    review_note = models.TextField(
+        "Was geprüft wurde",
+        blank=True,
+        help_text="Welche Quellen bei der letzten Prüfung gelesen wurden und was sie nicht sagen.",
+    )
+    # SHA-256 of the enrichment file the demo loader last applied (cooperations/enrichment.py);
+    # not shown to editors.
+    enrichment_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -152,9 +210,17 @@ class CooperationPage(Page):
         FieldPanel("summary"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
-                FieldRowPanel([FieldPanel("phase"), FieldPanel("status_note")]),
-                FieldPanel("legal_form"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("start_year"),
+                        FieldPanel("start_year_source"),
+                        FieldPanel("end_year"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("phase"), FieldPanel("phase_source"), FieldPanel("status_note")]
+                ),
+                FieldRowPanel([FieldPanel("legal_form"), FieldPanel("legal_form_source")]),
                 FieldPanel("legal_form_note"),
                 FieldPanel("cooperation_model"),
                 FieldPanel("task_areas", widget=forms.CheckboxSelectMultiple),
@@ -165,7 +231,14 @@ class CooperationPage(Page):
         ),
         InlinePanel("partners", heading="Partner", label="Partner", min_num=1),
         MultiFieldPanel(
-            [FieldPanel("occasion"), FieldPanel("goal"), FieldPanel("implementation")],
+            [
+                FieldPanel("occasion"),
+                FieldPanel("occasion_sources"),
+                FieldPanel("goal"),
+                FieldPanel("goal_sources"),
+                FieldPanel("implementation"),
+                FieldPanel("implementation_sources"),
+            ],
             heading="Anlass, Ziel, Umsetzung",
         ),
         MultiFieldPanel(
@@ -173,14 +246,18 @@ class CooperationPage(Page):
                 FieldRowPanel([FieldPanel("savings_percent"), FieldPanel("savings_eur_per_year")]),
                 FieldRowPanel([FieldPanel("staff_fte"), FieldPanel("population_served")]),
                 FieldPanel("results"),
+                FieldPanel("results_sources"),
             ],
             heading="Ergebnisse",
         ),
+        InlinePanel("figures", heading="Kennzahlen", label="Kennzahl"),
         InlinePanel("facts", heading="Fakten laut Quellen", label="Fakt"),
         MultiFieldPanel(
             [
                 FieldPanel("success_factors"),
+                FieldPanel("success_factors_sources"),
                 FieldPanel("pitfalls"),
+                FieldPanel("pitfalls_sources"),
                 FieldPanel("transferability"),
                 FieldPanel("open_questions"),
             ],
@@ -189,9 +266,12 @@ class CooperationPage(Page):
         InlinePanel("funding", heading="Erhaltene Förderung", label="Förderung"),
         InlinePanel("documents", heading="Dokumente", label="Dokument"),
         InlinePanel("images", heading="Bilder", label="Bild"),
+        InlinePanel("office_contacts", heading="Kontakt der Dienststelle", label="Kontakt"),
         InlinePanel("contacts", heading="Ansprechpersonen", label="Ansprechperson"),
         InlinePanel("sources", heading="Quellen", label="Quelle", min_num=1),
-        FieldPanel("last_reviewed"),
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("review_note")], heading="Prüfung"
+        ),
     ]
 
     parent_page_types = ["cooperations.CooperationIndexPage"]
@@ -249,6 +329,8 @@ class CooperationPage(Page):
         "documents": "documents",
         "images": "images",
         "contacts": "contacts",
+        "office_contacts": "office_contacts",
+        "figures": "figures",
         "sources": "sources",
         "tags": "tagged_items",
     }
@@ -394,13 +476,16 @@ class CooperationPartner(Orderable):
         help_text="Nur für Beteiligte außerhalb des Registers (z. B. GPA, IT-Dienstleister).",
     )
     role = models.CharField("Rolle", max_length=20, choices=PartnerRole.choices)
+    role_source = models.CharField(
+        "Quelle der Rolle", max_length=20, blank=True, help_text="Kürzel der Quelle"
+    )
     note = models.CharField("Hinweis", max_length=300, blank=True)
 
     panels = [
         FieldPanel("municipality"),
         FieldPanel("county"),
         FieldPanel("organisation"),
-        FieldPanel("role"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("role_source")]),
         FieldPanel("note"),
     ]
 
@@ -537,7 +622,14 @@ class CooperationSource(Orderable):
     """Where a statement on the profile comes from: a web page or a named document."""
 
     page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="sources")
+    key = models.CharField(
+        "Kürzel",
+        max_length=20,
+        blank=True,
+        help_text="Kürzel (z. B. „s1“), mit dem Abschnitte und Kennzahlen die Quelle nennen.",
+    )
     title = models.CharField("Titel", max_length=400, blank=True)
+    publisher = models.CharField("Herausgeber", max_length=300, blank=True)
     url = models.URLField("Adresse", max_length=1000, blank=True)
     document_reference = models.CharField("Dokument (ohne Adresse)", max_length=500, blank=True)
     published = models.CharField(
@@ -546,7 +638,9 @@ class CooperationSource(Orderable):
     accessed = models.DateField("Abgerufen am", null=True, blank=True)
 
     panels = [
+        FieldPanel("key"),
         FieldPanel("title"),
+        FieldPanel("publisher"),
         FieldPanel("url"),
         FieldPanel("document_reference"),
         FieldPanel("published"),
@@ -560,3 +654,53 @@ class CooperationSource(Orderable):
         super().clean()
         if not (self.url or self.document_reference):
             raise ValidationError("Bitte eine Adresse oder ein Dokument angeben.")
+
+
+class CooperationFigure(Orderable):
+    """A structured figure (savings, staff, costs, service figures) with its source."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField("Art", max_length=30, choices=FigureKind.choices)
+    label = models.CharField("Bezeichnung", max_length=300)
+    value = models.DecimalField("Wert", max_digits=16, decimal_places=2)
+    unit = models.CharField("Einheit", max_length=50, help_text="z. B. EUR, %, VZÄ, Einwohner")
+    year = models.PositiveSmallIntegerField("Bezugsjahr", null=True, blank=True)
+    source = models.CharField("Quelle", max_length=20, help_text="Kürzel der Quelle")
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("label")]),
+        FieldRowPanel([FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
+        FieldPanel("source"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Kennzahl"
+        verbose_name_plural = "Kennzahlen"
+
+    def __str__(self):
+        return self.label
+
+
+class OfficeContact(Orderable):
+    """The public contact of an office as a public source names it (never a private person)."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="office_contacts")
+    office = models.CharField("Dienststelle", max_length=300)
+    email = models.EmailField("E-Mail", blank=True)
+    phone = models.CharField("Telefon", max_length=50, blank=True)
+    url = models.URLField("Internetseite", max_length=1000, blank=True)
+    source = models.CharField("Quelle", max_length=20, blank=True, help_text="Kürzel der Quelle")
+
+    panels = [
+        FieldPanel("office"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("url"),
+        FieldPanel("source"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Kontakt der Dienststelle"
+        verbose_name_plural = "Kontakte der Dienststellen"
+
+    def __str__(self):
+        return self.office
