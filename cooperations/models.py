@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Q
 from django.template.loader import get_template
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -77,6 +78,26 @@ SOURCED_FACTS = (("legal_form", "Rechtsform"), ("phase", "Phase"), ("start_year"
 def split_keys(value):
     """Source keys from a field like "s1, s2" (comma or space separated), in order."""
     return [key for key in re.split(r"[\s,;]+", value or "") if key]
+
+
+CORE_SECTIONS = ("occasion", "goal", "implementation")
+# Figures kept as page fields since the first version (search facets, inventory).
+PAGE_FIGURE_FIELDS = ("savings_percent", "savings_eur_per_year", "staff_fte", "population_served")
+
+
+def has_text(html):
+    """True if rich text contains visible text (editors may leave "<p></p>")."""
+    return bool(html and strip_tags(str(html)).strip())
+
+
+def citation_numbers(sources):
+    """{source key: its number in the list of sources (1, 2, …)}."""
+    return {source.key: number for number, source in enumerate(sources, 1) if source.key}
+
+
+def refs(numbers, keys):
+    """[(number, key)] of the keys that name a listed source, in citation order."""
+    return sorted({(numbers[key], key) for key in keys if key in numbers})
 
 
 def source_keys_field(label):
@@ -292,7 +313,11 @@ class CooperationPage(Page):
         # Länder, the map and the funding rule.
         partners = list(
             self.partners.select_related(
-                "municipality__county", "municipality__state", "county__state"
+                "municipality__county",
+                "municipality__state",
+                "municipality__district",
+                "county__state",
+                "county__district",
             ).defer("municipality__boundary")  # the map reads boundaries from its memo
         )
         context["partners"] = partners
@@ -306,6 +331,17 @@ class CooperationPage(Page):
         for name, has_rows in lists.items():
             context[name] = list(getattr(self, name).all()) if has_rows else []
         context["NOT_KNOWN"] = NOT_KNOWN
+        numbers = citation_numbers(context["sources"])
+        context["citations"] = numbers
+        context["sections"] = self.filled_sections(numbers)
+        context["fact_refs"] = {
+            name: refs(numbers, [getattr(self, f"{name}_source")]) for name, _ in SOURCED_FACTS
+        }
+        for partner in partners:
+            partner.refs = refs(numbers, [partner.role_source])
+        for item in context["figures"] + context["office_contacts"]:
+            item.refs = refs(numbers, [item.source])
+        context["unknown"] = self.unknown_labels(context["figures"], context["motives"])
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
         from kooperationsatlas import caching
@@ -388,6 +424,54 @@ class CooperationPage(Page):
         if self.cooperation_model_id in terms[CooperationModel]:
             self.cooperation_model = terms[CooperationModel][self.cooperation_model_id]
 
+    def filled_sections(self, numbers):
+        """The text sections that have text, in reading order: dicts with ``name``,
+        ``heading``, ``text`` and ``refs`` (see ``refs``)."""
+        return [
+            {
+                "name": name,
+                "heading": heading,
+                "text": getattr(self, name),
+                "refs": refs(numbers, split_keys(getattr(self, f"{name}_sources"))),
+            }
+            for name, heading in SECTIONS
+            if has_text(getattr(self, name))
+        ]
+
+    def figure_kinds(self, figures):
+        """The figure kinds the profile has: its figure rows and the page's own fields."""
+        kinds = {figure.kind for figure in figures}
+        kinds |= {kind for kind in PAGE_FIGURE_FIELDS if getattr(self, kind) is not None}
+        return kinds
+
+    def unknown_labels(self, figures, motives):
+        """What the sources do not say, as the short labels of the line "Nicht bekannt: …"."""
+        kinds = self.figure_kinds(figures)
+        checks = [
+            ("Rechtsform", self.legal_form_id),
+            ("Phase", self.phase),
+            ("Startjahr", self.start_year),
+            ("Motive", motives),
+            *((heading, has_text(getattr(self, name))) for name, heading in SECTIONS),
+            ("Kosten", kinds & {FigureKind.COST_EUR}),
+            ("Einsparung", kinds & {FigureKind.SAVINGS_EUR_PER_YEAR, FigureKind.SAVINGS_PERCENT}),
+            ("Personal", kinds & {FigureKind.STAFF_FTE}),
+        ]
+        return [label for label, value in checks if not value]
+
+    def badges(self, has_figures):
+        """Short labels of what a rich profile offers, for lists ("mit Ergebnissen")."""
+        labels = []
+        if all(has_text(getattr(self, name)) for name in CORE_SECTIONS):
+            labels.append("mit Anlass, Ziel und Umsetzung")
+        if has_text(self.results):
+            labels.append("mit Ergebnissen")
+        if has_figures or any(getattr(self, kind) is not None for kind in PAGE_FIGURE_FIELDS):
+            labels.append("mit Kennzahlen")
+        if has_text(self.success_factors) or has_text(self.pitfalls):
+            labels.append("mit Erfahrungen")
+        return labels
+
     @property
     def states(self):
         """The Länder of the register partners, sorted by name."""
@@ -398,6 +482,8 @@ class CooperationPage(Page):
 # its URL.
 PROFILE_ENTRY_FIELDS = (
     "title", "url_path", "summary", "legal_form", "cooperation_model", "phase", "start_year",
+    "occasion", "goal", "implementation", "results", "success_factors", "pitfalls",
+    *PAGE_FIGURE_FIELDS,
 )  # fmt: skip
 
 
@@ -416,11 +502,19 @@ def profile_entries(request, profiles, heading="h2"):
     def render(missing):
         template = get_template("includes/profile_item.html")
         loaded = CooperationPage.objects.filter(pk__in=missing).only(*PROFILE_ENTRY_FIELDS)
+        with_figures = set(
+            CooperationFigure.objects.filter(page_id__in=missing).values_list("page_id", flat=True)
+        )
         # A plain context: the entry needs no context processor, only the request for
         # {% pageurl %} (the host is part of the key, as a URL may depend on the site).
         return {
             profile.pk: template.render(
-                {"profile": profile, "heading": heading, "request": request}
+                {
+                    "profile": profile,
+                    "badges": profile.badges(profile.pk in with_figures),
+                    "heading": heading,
+                    "request": request,
+                }
             )
             for profile in with_terms(request, loaded)
         }

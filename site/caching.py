@@ -24,10 +24,11 @@ generation makes every entry of every process stale at once; a miss overwrites t
 entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
 one Redis round trip, or one primary-key read in the database and one local-memory read.
 
-The generation is bumped (``bump()``) when public content changes: a page is saved,
-published, unpublished, moved or deleted, a view restriction, site, site setting,
-taxonomy term, tag, image, document or Börse entry is saved or deleted, or a register row
-is saved or deleted, and whenever the search index changes (``IndexVersion.bump()``, in
+The generation is bumped (``bump()``) when public content changes: a page is saved while
+live, published, unpublished, moved or deleted; a row of any snippet, setting, register
+model, image, document, tag, site, collection or view restriction, or of a model marked
+``shown_on_public_pages`` (Börse entries), is saved or deleted (``watched_types``, derived
+from Wagtail's registries); and whenever the search index changes (``IndexVersion.bump()``, in
 any process: publishing, ``rebuild_search_index``, also after ``import_register``).
 With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
@@ -451,45 +452,52 @@ _watched = None
 
 
 def watched_types():
-    """Model classes whose saving or deletion can change a public page."""
+    """Model classes whose saving or deletion can change a public page, derived from
+    Wagtail's registries instead of a list of the project's models: every page type
+    (``Page``), every snippet (``wagtail.snippets``: taxonomies, glossary, register …),
+    every setting, the image and document models, Wagtail's models that decide who sees
+    what (sites, collections, view restrictions), tags, every model of the ``register``
+    app, and any other model that says ``shown_on_public_pages = True`` (a Börse entry
+    appears in the partner search). A model that says ``shown_on_public_pages = False``
+    is left out even if it is a snippet (feedback sent through a public form)."""
     global _watched
     if _watched is None:
+        from django.apps import apps
         from taggit.models import Tag
         from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model
-        from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
-
-        from boerse.models import BoerseEntry
-        from cooperations.models import CooperationModel, LegalForm, Motive, TaskArea
-        from register.models import (
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
-            State,
+        from wagtail.models import (
+            Collection,
+            CollectionViewRestriction,
+            Page,
+            PageViewRestriction,
+            Site,
         )
+        from wagtail.snippets.models import get_snippet_models
 
-        _watched = (
+        bases = (
             Page,
             PageViewRestriction,
             CollectionViewRestriction,
+            Collection,
             Site,
             BaseSiteSetting,
             BaseGenericSetting,
-            TaskArea,
-            LegalForm,
-            CooperationModel,
-            Motive,
             Tag,
             get_image_model(),
             get_document_model(),
-            BoerseEntry,
-            State,
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
+        )
+        listed = set(get_snippet_models()) | set(apps.get_app_config("register").get_models())
+        _watched = tuple(
+            model
+            for model in apps.get_models()
+            if getattr(model, "shown_on_public_pages", True) is not False
+            and (
+                issubclass(model, bases)
+                or model in listed
+                or getattr(model, "shown_on_public_pages", False) is True
+            )
         )
     return _watched
 

@@ -42,3 +42,8 @@ urlpatterns += [
     # Wagtail's pages (routed below the home page by HomePage.route, site/routing.py).
     path("", include(wagtail_urls)),
 ]
+
+# German error pages, JSON under /api/ (kooperationsatlas.errors); CSRF: CSRF_FAILURE_VIEW.
+handler400 = "kooperationsatlas.errors.bad_request"
+handler404 = "kooperationsatlas.errors.page_not_found"
+handler500 = "kooperationsatlas.errors.server_error"

@@ -202,6 +202,27 @@ def test_site_settings_change_invalidates(client, site_tree):
     assert "Betreiber Cachetest" in fetch(client, "/").content.decode()
 
 
+def test_invalidation_follows_wagtails_registries(client, site_tree):
+    """Any snippet (here a glossary term, which a hand-kept list had missed), any register
+    model and models marked shown_on_public_pages start a new generation; a model marked
+    not shown (feedback from the public form) does not."""
+    from boerse.models import BoerseEntry
+    from guides.models import GlossaryTerm
+    from legal.models import AccessibilityFeedback
+    from register.models import Region
+
+    watched = caching.watched_types()
+    assert {GlossaryTerm, Region, BoerseEntry} <= set(watched)
+    assert AccessibilityFeedback not in watched
+
+    fetch(client, "/")
+    assert fetch(client, "/")["X-Cache"] == "HIT"
+    AccessibilityFeedback.objects.create(description="Kontrast zu schwach.")
+    assert fetch(client, "/")["X-Cache"] == "HIT"
+    GlossaryTerm.objects.create(term="Cachebegriff", slug="cachebegriff", definition="<p>x</p>")
+    assert fetch(client, "/")["X-Cache"] == "MISS"
+
+
 def test_excluded_paths_and_session_or_message_cookies_bypass(client, make_profile, settings):
     page = make_profile("Cookie Cachetest")
     fetch(client, page.url)
