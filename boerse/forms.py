@@ -155,12 +155,17 @@ class RenewForm(forms.Form):
 class InterestForm(forms.ModelForm):
     class Meta:
         model = InterestMessage
-        fields = ["message"]
+        fields = ["message", "share_contact"]
         widgets = {"message": forms.Textarea(attrs={"rows": 8})}
-        labels = {"message": "Ihre Nachricht"}
+        labels = {
+            "message": "Ihre Nachricht",
+            "share_contact": "Meine E-Mail-Adresse an die Kommune des Eintrags weitergeben",
+        }
         help_texts = {
             "message": "Wird mit Ihrem Namen und Ihrer Kommune an die Kommune des Eintrags "
-            "geschickt. E-Mail-Adressen werden nicht weitergegeben."
+            "geschickt und ihr auf der Seite des Eintrags angezeigt.",
+            "share_contact": "Ohne Häkchen sieht die Kommune Ihre E-Mail-Adresse nicht; nennen "
+            "Sie dann in der Nachricht, wie man Sie erreicht.",
         }
         error_messages = {
             "message": {

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.models import Page, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -27,6 +26,7 @@ from cooperations.models import (
     LegalForm,
     TaskArea,
 )
+from kooperationsatlas import slugs
 from kooperationsatlas.setup import ensure_site_tree
 from register.models import County, Municipality
 
@@ -92,6 +92,10 @@ LEGAL_FORM_BY_LABEL = {
     "Zweckverband": "zweckverband",
     "Arbeitsgemeinschaft": "arbeitsgemeinschaft",
     "GmbH/privatrechtlich": "privatrechtliche-form",
+    # An Anstalt des öffentlichen Rechts in joint ownership (NRW: gemeinsames
+    # Kommunalunternehmen; Hessen: gemeinsame kommunale Anstalt; Schleswig-Holstein:
+    # gemeinsames Kommunalunternehmen nach § 19b GkZ). The term is seeded by migration 0002.
+    "gemeinsames Kommunalunternehmen (AöR)": "gemeinsames-kommunalunternehmen",
 }
 
 # "GmbH/privatrechtlich" lumps several forms together: use the specific term only when the
@@ -224,10 +228,8 @@ class LoadReport:
     seconds: float = 0.0
 
 
-_TRANSLITERATION = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
-     "/": " ", "–": " ", "—": " "}
-)
+# Separators that would otherwise glue words together; the letters are site/slugs.py's.
+_SEPARATORS = str.maketrans({"/": " ", "–": " ", "—": " "})
 _TRAILING_STOPWORDS = {"und", "fuer", "der", "die", "das", "des", "den", "im", "in", "mit",
                        "durch", "von", "zur", "zum"}
 
@@ -236,7 +238,7 @@ def profile_slug(name):
     """Stable URL slug from the name: without parenthesised additions, transliterated,
     cut at a word boundary."""
     short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    slug = slugify(short.translate(_TRANSLITERATION))
+    slug = slugs.slugify(short.translate(_SEPARATORS))
     if len(slug) > SLUG_MAX_LENGTH:
         words = slug[: SLUG_MAX_LENGTH + 1].split("-")[:-1]
         while len(words) > 1 and words[-1] in _TRAILING_STOPWORDS:

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from kooperationsatlas import caching
+from kooperationsatlas import caching, links
 from kooperationsatlas.templatetags.atlas import de_number
 from register.models import register_url
 
@@ -168,7 +168,7 @@ def suggestion_data(bodies, suggestion, request):
         "name": suggestion.name,
         "kind": suggestion.kind,
         "level": "kreis" if bodies.level[suggestion.body] == score.COUNTY else "gemeinde",
-        "url": request.build_absolute_uri(body_url(bodies, suggestion.body)),
+        "url": links.absolute_url(body_url(bodies, suggestion.body), request),
         "distance_km": suggestion.distance_km,
         "score": suggestion.score,
         "components": [

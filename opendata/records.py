@@ -9,6 +9,7 @@ so a field means the same everywhere. Only live, public profiles are ever read
 from django.db.models import Prefetch
 
 from cooperations.models import ContactPerson
+from kooperationsatlas import links
 from register.attribution import LICENCE_URL, REGISTER_ATTRIBUTION
 from register.models import County, Municipality
 from search.documents import indexable_profiles
@@ -50,9 +51,7 @@ def _date(value):
 
 def profile_record(page, request=None):
     """One published profile; ``page`` should come from ``published_profiles()``."""
-    url = page.get_url(request=request)
-    if request is not None and url:
-        url = request.build_absolute_uri(url)
+    url = links.page_url(page, request) if request is not None else page.get_url()
     partners = []
     for partner in page.partners.all():
         partners.append(

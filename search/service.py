@@ -4,7 +4,9 @@ When Elasticsearch is configured but down or slow, the search still answers: the
 gives up after ELASTICSEARCH_TIMEOUT seconds (no retries), the embedded engine answers,
 and the page says so. A circuit breaker then sends the next searches straight to the
 embedded engine for ELASTICSEARCH_BREAKER_SECONDS, so a dead server costs one timeout,
-not one per request; the first search after that tries Elasticsearch again.
+not one per request; the first search after that tries Elasticsearch again. While live
+updates of its index failed and are not repaired (``search.indexing``), the index is stale
+and the embedded engine answers as well.
 """
 
 import logging
@@ -62,6 +64,14 @@ def _fallback(query):
     return results
 
 
+def index_is_stale(engine):
+    """Whether live updates of ``engine`` failed and are not repaired yet: then it may
+    still list an unpublished or restricted profile, and the embedded engine answers."""
+    from .models import PendingIndexUpdate
+
+    return PendingIndexUpdate.is_stale(engine.name)
+
+
 def _answer(query, ask, fallback):
     """``ask(engine)`` with the configured engine; ``fallback()`` when it fails."""
     try:
@@ -71,7 +81,7 @@ def _answer(query, ask, fallback):
         return fallback()
     if engine.name == embedded_engine().name:
         return ask(engine)
-    if breaker.is_open(engine.name):
+    if breaker.is_open(engine.name) or index_is_stale(engine):
         return fallback()
     try:
         return ask(engine)

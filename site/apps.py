@@ -10,3 +10,7 @@ class KooperationsatlasConfig(AppConfig):
 
         # Here rather than in the middleware, so management commands invalidate too.
         caching.connect_signals()
+
+        from . import slugs
+
+        slugs.register_admin_widget()

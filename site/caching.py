@@ -47,18 +47,32 @@ What is cached (both request and response must qualify):
 ``PAGE_CACHE_SECONDS`` (default 300) is the timeout and bounds what no signal reports
 (e.g. an event date passing); 0 switches the page cache off.
 Responses carry ``X-Cache: HIT`` or ``MISS`` when the page was cacheable.
+
+The edge cache in front (Varnish in production, ``docker/varnish/default.vcl``) applies the
+same policy without Python: with ``WAGTAILFRONTENDCACHE`` configured (``FRONTEND_CACHE_URL``)
+every cacheable response also carries ``Surrogate-Control: max-age=<PAGE_CACHE_SECONDS>``,
+the only responses the edge stores, and every ``bump()`` purges it after the commit
+through ``wagtail.contrib.frontend_cache`` (``purge_edge``); the edge answers any purge by
+dropping every stored page, as a new generation does here.
 """
 
 import hashlib
 import logging
+import re
+import threading
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.cache import cc_delim_re, has_vary_header
+from redis import exceptions as redis_exceptions
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +122,16 @@ def bump():
     In the database the new stamp commits (or rolls back) with the change itself; another
     store (Redis) gets it now and once more after the commit."""
     _write_generation()
+    in_atomic_block = transaction.get_connection().in_atomic_block
     in_database = isinstance(caches[GENERATION_ALIAS], DatabaseCache)
-    if not in_database and transaction.get_connection().in_atomic_block:
+    if not in_database and in_atomic_block:
         transaction.on_commit(_write_generation)
+    if edge_configured():
+        requested = time.monotonic()
+        if in_atomic_block:
+            transaction.on_commit(lambda: purge_edge(since=requested))
+        else:
+            purge_edge()
 
 
 def generation():
@@ -153,6 +174,36 @@ def lookup(key):
     return stamp, (caches[PAGE_ALIAS].get(key) if stamp else None)
 
 
+# --- the edge cache in front ---------------------------------------------------------------
+
+
+def edge_configured():
+    """Whether an HTTP cache in front is purged (``WAGTAILFRONTENDCACHE``, settings/base.py)."""
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+_edge = {"last_purge": 0.0}
+
+
+def purge_edge(since=None):
+    """Purge the edge cache for every site (after the commit of a change to public content).
+
+    Wagtail's frontend cache sends one PURGE per site root; the edge drops every stored
+    page on any purge (``docker/varnish/default.vcl``), as a new generation does here.
+    ``since``: when the change was made; a purge this process started later already
+    covers it (a transaction that saved many rows purges once, not once per row)."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Site
+
+    if since is not None and _edge["last_purge"] > since:
+        return
+    _edge["last_purge"] = time.monotonic()
+    try:
+        purge_urls_from_cache([site.root_url + "/" for site in Site.objects.all()])
+    except Exception:  # an unreachable edge must never break publishing
+        logger.exception("Edge cache could not be purged")
+
+
 # --- the Redis backend --------------------------------------------------------------------
 
 
@@ -175,12 +226,116 @@ class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
         return client
 
 
+# Redis errors that mean "the server is not there" (refused, reset, timed out), as opposed
+# to a wrong command; BusyLoadingError is a ConnectionError.
+REDIS_OUTAGE_ERRORS = (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
+# After an outage, Redis is tried again at most this often per process (each try costs up
+# to the socket timeouts below); meanwhile the stand-in answers at once.
+REDIS_RETRY_SECONDS = 10
+REDIS_SOCKET_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# The cache operations a RedisCache answers; during an outage its stand-in answers them.
+CACHE_OPERATIONS = (
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "set_many",
+    "delete_many",
+    "clear",
+)
+_redis_outages = {}  # LOCATION -> time.monotonic() of the last failure, in this process
+_redis_outages_lock = threading.Lock()
+
+
 class RedisCache(redis_backend.RedisCache):
-    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with the client above."""
+    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with the client above,
+    short socket timeouts, and a stand-in while Redis cannot be reached.
+
+    When Redis refuses or times out, the site degrades instead of answering 500: the outage
+    is logged once (and its end once), and for ``REDIS_RETRY_SECONDS`` every call goes to
+    the stand-in without trying Redis. The stand-in is chosen by the option
+    ``OUTAGE_FALLBACK``: ``"none"`` (default) stores nothing, so the page cache is off
+    (the generation reads as unknown); ``"local-memory"`` keeps entries in this process
+    (``"default"``: login-throttle and rate-limit counters still count, per process)."""
 
     def __init__(self, server, params):
-        super().__init__(server, params)
+        options = {**REDIS_SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
+        fallback = options.pop("OUTAGE_FALLBACK", "none")
+        super().__init__(server, {**params, "OPTIONS": options})
         self._class = ReusingRedisCacheClient
+        self.location = server if isinstance(server, str) else ",".join(server)
+        standin_params = {key: value for key, value in params.items() if key != "OPTIONS"}
+        if fallback == "local-memory":
+            self.standin = LocMemCache(f"redis-outage:{self.location}", standin_params)
+        elif fallback == "none":
+            self.standin = DummyCache(self.location, standin_params)
+        else:
+            raise ImproperlyConfigured(
+                f"OUTAGE_FALLBACK must be 'none' or 'local-memory', not {fallback!r}"
+            )
+
+    def redis_resting(self):
+        """Whether Redis failed less than REDIS_RETRY_SECONDS ago (then it is not tried)."""
+        failed_at = _redis_outages.get(self.location)
+        return failed_at is not None and time.monotonic() - failed_at < REDIS_RETRY_SECONDS
+
+    def redis_failed(self, operation):
+        with _redis_outages_lock:
+            first = self.location not in _redis_outages
+            _redis_outages[self.location] = time.monotonic()
+        if first:
+            logger.error(
+                "Redis at %s not reachable (%s): caching degraded, retried every %s s",
+                redact_url(self.location),
+                operation,
+                REDIS_RETRY_SECONDS,
+                exc_info=True,
+            )
+
+    def redis_answered(self):
+        if self.location in _redis_outages:
+            with _redis_outages_lock:
+                recovered = _redis_outages.pop(self.location, None) is not None
+            if recovered:
+                logger.warning("Redis at %s reachable again", redact_url(self.location))
+                redis_recovered(self.location)
+
+
+def redis_recovered(location):
+    """Pages stored before an outage may predate a publish during it (whose new generation
+    could not be written): the first process that reaches Redis again starts a new one."""
+    if settings.CACHES[GENERATION_ALIAS].get("LOCATION") == location:
+        _write_generation()
+
+
+def redact_url(url):
+    """``url`` without a password (redis://:secret@host → redis://:***@host)."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def _guarded(operation):
+    def call(self, *args, **kwargs):
+        if self.redis_resting():
+            return getattr(self.standin, operation)(*args, **kwargs)
+        try:
+            result = getattr(redis_backend.RedisCache, operation)(self, *args, **kwargs)
+        except REDIS_OUTAGE_ERRORS:
+            self.redis_failed(operation)
+            return getattr(self.standin, operation)(*args, **kwargs)
+        self.redis_answered()
+        return result
+
+    call.__name__ = operation
+    call.__doc__ = getattr(redis_backend.RedisCache, operation).__doc__
+    return call
+
+
+for _operation in CACHE_OPERATIONS:
+    setattr(RedisCache, _operation, _guarded(_operation))
 
 
 # --- per-process memos under the same invalidation ------------------------------------------
@@ -315,6 +470,8 @@ class PageCacheMiddleware:
         remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
+            if edge_configured():
+                response["Surrogate-Control"] = f"max-age={timeout()}"
             try:
                 caches[PAGE_ALIAS].set(key, (current, response), timeout())
             except Exception:

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from opendata import views as opendata_views
 from opendata.sitemaps import SITEMAPS
 
 from . import routing, views
@@ -16,6 +17,7 @@ urlpatterns = [
     path("dokumente/", include(wagtaildocs_urls)),
     path("daten/", views.data_sources, name="data_sources"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", opendata_views.robots_txt, name="robots_txt"),
     path("", include("search.urls")),
     path("", include("register.urls")),
     path("", include("matchmaking.urls")),

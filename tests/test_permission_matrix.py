@@ -111,6 +111,7 @@ ROUTES = {
     ],
     "daten/": [case("/daten/", ALL_200)],
     "sitemap.xml": [case("/sitemap.xml", REGISTER, anon=["/kooperationen/"])],
+    "robots.txt": [case("/robots.txt", ALL_200, anon=["Sitemap: "])],
     "dokumente/^(\\d+)/(.*)$": [case("/dokumente/{document_id}/{document_file}", ALL_200)],
     "dokumente/authenticate_with_password/<int:restriction_id>/": [
         case("/dokumente/authenticate_with_password/999999/", "404 404 404 404 404 404")
@@ -175,6 +176,16 @@ ROUTES = {
     "konto/": [case("/konto/", LOGIN_THEN_200, muni_a=["Börse Wartend Kiwi"])],
     "konto/anmelden/": [case("/konto/anmelden/", ALL_200)],
     "konto/abmelden/": [case("/konto/abmelden/", "405 405 405 405 405 405")],
+    # A municipal account already has its account: sent to /konto/.
+    "konto/zugang-beantragen/": [case("/konto/zugang-beantragen/", "200 302 302 200 200 200")],
+    "konto/zugang-beantragen/danke/": [case("/konto/zugang-beantragen/danke/", ALL_200)],
+    "konto/passwort-vergessen/": [case("/konto/passwort-vergessen/", ALL_200)],
+    "konto/passwort-vergessen/gesendet/": [case("/konto/passwort-vergessen/gesendet/", ALL_200)],
+    # An invalid link answers with the German "ungültig" page.
+    "konto/passwort-festlegen/<uidb64>/<token>/": [
+        case("/konto/passwort-festlegen/MQ/ungueltig-123/", ALL_200)
+    ],
+    "konto/passwort-festlegen/fertig/": [case("/konto/passwort-festlegen/fertig/", ALL_200)],
     "benachrichtigungen/": [case("/benachrichtigungen/", LOGIN_THEN_200, muni_a=["Suche A"])],
     "benachrichtigungen/neu/": [case("/benachrichtigungen/neu/", LOGIN_THEN_200)],
     "benachrichtigungen/<int:pk>/bearbeiten/": [

@@ -4,8 +4,9 @@ Text matching and ranking run in the database's full-text search (a ``FullTextBa
 SQLite FTS5 or PostgreSQL tsvector, see fulltext.py) over terms produced by the shared
 Python analysis chain (search/analysis.py), so both databases and Elasticsearch see the
 same terms. Filters, disjunctive facet counts, sorting and paging run in a per-process
-in-memory facet index (facet_index.py), rebuilt whenever the stamp in ``IndexVersion``
-changes (one small query per search). The modules beside this one: storage.py (the rows),
+in-memory facet index (facet_index.py), brought up to date whenever the version in
+``IndexVersion`` changes (one small query per search): with the documents the change log
+names, or read whole after a rebuild. The modules beside this one: storage.py (the rows),
 highlight.py, typo.py (typo variants and "Meinten Sie …?").
 docs/search.md describes the whole engine and where it differs from Elasticsearch.
 """
@@ -22,13 +23,18 @@ from .. import thesaurus
 from ..analysis import clean_text, query_clauses
 from ..contract import Hit, SearchResults
 from ..facets import FACETS_BY_KEY
-from ..models import IndexedDocument, IndexVersion
+from ..models import IndexChange, IndexedDocument, IndexVersion
 from ..results import facet_results
 from .facet_index import FacetIndex
 from .fulltext import FullTextBackend, fulltext_backend
 from .highlight import highlight
 from .storage import BATCH_SIZE, insert_rows, paused_gc, stored_documents, stored_row
 from .typo import text_plan
+
+# Changed documents applied to a facet index at most (or a twentieth of the index): beyond,
+# reading every document is about as fast. Free slots (of removed documents) at most (or a
+# quarter of the index): beyond, a fresh read makes the bitsets shorter.
+MAX_CHANGES = 500
 
 
 class EmbeddedEngine:
@@ -57,7 +63,7 @@ class EmbeddedEngine:
             self.fulltext.write(page_ids, rows)
             self._delete_rows(page_ids)
             insert_rows(rows)
-            IndexVersion.bump()
+            IndexVersion.bump(page_ids)
 
     def delete_documents(self, page_ids):
         page_ids = sorted({int(page_id) for page_id in page_ids})
@@ -66,7 +72,7 @@ class EmbeddedEngine:
         with transaction.atomic():
             self.fulltext.write(page_ids, [])
             if self._delete_rows(page_ids):
-                IndexVersion.bump()
+                IndexVersion.bump(page_ids)
 
     def rebuild(self, documents, *, total=None, progress=False):
         """Replace the whole index in one transaction: searches see the old one until then."""
@@ -109,19 +115,30 @@ class EmbeddedEngine:
 
     def facet_index(self):
         """The in-memory facet index of the current index version."""
-        # The stamp is read first: a change committed while loading only causes one more
-        # reload later, never a stale index kept as current.
-        stamp = IndexVersion.current_stamp()
+        # The version is read first: a change committed while reading documents is applied
+        # again on the next search (applying a change reads the document as it is then).
+        version, stamp = IndexVersion.current()
         index = self._facet_index
         if index is not None and index.stamp == stamp:
             return index
         with self._lock:
             index = self._facet_index
             if index is None or index.stamp != stamp:
-                with paused_gc():
-                    index = FacetIndex.load(stamp)
+                index = self._caught_up(index, version, stamp)
                 self._facet_index = index
         return index
+
+    def _caught_up(self, index, version, stamp):
+        """The facet index at (version, stamp): ``index`` with the documents changed since
+        applied, when the change log names them and they are few; otherwise read whole."""
+        if index is not None:
+            changed = IndexChange.changed_pages(index.version, index.stamp, version)
+            if changed is not None and len(changed) <= max(MAX_CHANGES, index.size // 20):
+                index = index.updated(version, stamp, changed)
+                if len(index.free) <= max(MAX_CHANGES, index.size // 4):
+                    return index
+        with paused_gc():
+            return FacetIndex.load(version, stamp)
 
     def search(self, query):
         started = time.perf_counter()

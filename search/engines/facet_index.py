@@ -1,13 +1,16 @@
 """The in-memory facet index of the embedded engine: one Python int per facet value used
 as a bitset over the documents, so filters, disjunctive facet counts, sorting and paging
-run in C (``(base & value_bits).bit_count()``). Rebuilt from ``IndexedDocument`` whenever
-the stamp in ``IndexVersion`` changes."""
+run in C (``(base & value_bits).bit_count()``). Read whole from ``IndexedDocument`` once
+per process; after that, each change to the index is applied to a copy: the documents
+the change log (``IndexChange``) names are read again and their bits set anew."""
 
 import bisect
 import heapq
+import json
 import math
 import re
 from collections import defaultdict
+from datetime import UTC, datetime
 
 from django.db import connection
 
@@ -15,7 +18,10 @@ from register.geo import EARTH_RADIUS_KM, distance_km
 
 from ..facets import FACETS
 from ..models import IndexedDocument
-from .storage import decoded, newest_first
+from .storage import BATCH_SIZE, decoded
+
+ROW_COLUMNS = "page_id, published_at, title_key, partner_count, start_year"
+SORTS = ("neueste", "name", "partner")
 
 
 def longitude_band(lat, lat_margin, radius_km):
@@ -45,86 +51,220 @@ _BITS_OF_BYTE = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in r
 _NONZERO = re.compile(rb"[^\x00]")
 
 
-class FacetIndex:
-    """Bitsets over positions 0..n-1, which list the documents newest first.
+def newest_key(published, title_key, page_id):
+    """Sort key of "neueste": ``published_at`` desc (none last), title, page id. The first
+    two items alone order by date (ties of relevance: newest first)."""
+    if published is None:
+        return (True, 0.0, title_key, page_id)
+    if isinstance(published, str):  # SQLite returns the stored text
+        published = datetime.fromisoformat(published)
+    if published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)
+    return (False, -published.timestamp(), title_key, page_id)
 
-    One Python int per facet value and start year; set operations and
-    ``int.bit_count()`` run in C, so counting every facet value is cheap even at 100,000
-    profiles. Built from ``IndexedDocument`` rows; never changed, only replaced.
+
+def _point_key(point):
+    return point[0], point[1]
+
+
+class FacetIndex:
+    """Bitsets over slots 0..n-1, one slot per document.
+
+    One Python int per facet value and start year; set operations and ``int.bit_count()``
+    run in C, so counting every facet value is cheap even at 100,000 profiles. The sort
+    orders are lists of slots with a sort key per slot. An index is never changed once
+    searches use it: ``updated()`` returns a changed copy (searches in other threads keep
+    the one they have). A removed document leaves a free slot that the next new one takes.
     """
 
-    def __init__(self, stamp, rows, filter_data):
-        """``rows``: (page_id, published_at, title_key, partner_count, start_year) as the
-        database driver returns them; ``filter_data``: (page_id, filter_data) pairs, read
-        one at a time so that the decoded JSON never has to be held all at once."""
-        self.stamp = stamp
-        rows = newest_first(rows)
-        self.size = len(rows)
-        self.nbytes = (self.size + 7) // 8
-        self.all = (1 << self.size) - 1
-        self.ids = [row[0] for row in rows]
-        self.position = {page_id: position for position, page_id in enumerate(self.ids)}
-
-        published_rank, previous, rank = [], object(), 0
-        year_positions = defaultdict(list)
-        for position, (_, published, _, _, start_year) in enumerate(rows):
-            if published != previous:
-                rank, previous = position, published
-            published_rank.append(rank)
-            if start_year is not None:
-                year_positions[start_year].append(position)
-
-        value_positions = defaultdict(list)  # (facet key, value) -> positions
-        point_positions = defaultdict(list)  # (lat, lon) -> positions
-        for page_id, data in filter_data:
-            position = self.position.get(page_id)
-            if position is None:
-                continue  # written between the two reads: the next search reloads
-            for key, values in (data.get("facets") or {}).items():
-                for value in values:
-                    value_positions[key, value].append(position)
-            for lat, lon in data.get("locations") or ():
-                point_positions[lat, lon].append(position)
-
-        self.published_rank = published_rank  # equal dates share a rank (relevance ties)
-        self.facets = {facet.key: {} for facet in FACETS}
-        for (key, value), positions in value_positions.items():
-            self.facets.setdefault(key, {})[value] = self.bits_of(positions)
-        self.years = {year: self.bits_of(positions) for year, positions in year_positions.items()}
-        # Positions, not bitsets: most of the ~10,000 places have few profiles, and a
-        # bitset always costs n/8 bytes.
-        points = sorted(point_positions.items())
-        self.point_lats = [lat for (lat, _), _ in points]
-        self.points = [(lat, lon, positions) for (lat, lon), positions in points]
-
-        title_keys = [row[2] for row in rows]
-        partner_counts = [row[3] for row in rows]
-        self.orders = {}
-        self.ranks = {}
-        for sort, key in {
-            "name": lambda p: (title_keys[p], self.ids[p]),
-            "partner": lambda p: (-partner_counts[p], title_keys[p], self.ids[p]),
-        }.items():
-            order = sorted(range(self.size), key=key)
-            rank = [0] * self.size
-            for place, position in enumerate(order):
-                rank[position] = place
-            self.orders[sort], self.ranks[sort] = order, rank
+    def __init__(self, version, stamp):
+        self.version, self.stamp = version, stamp
+        self.ids = []  # slot -> page id (None: free)
+        self.position = {}  # page id -> slot
+        self.free = []  # free slots
+        self.all = 0  # the slots in use
+        self.facets = {facet.key: {} for facet in FACETS}  # key -> value -> bits
+        self.years = {}  # start year -> bits
+        # Partner locations with their slots, by latitude (positions, not bitsets: most of
+        # the ~10,000 places have few profiles, and a bitset always costs n/8 bytes).
+        self.point_lats = []
+        self.points = []  # (lat, lon, [slot, ...])
+        self.keys = {sort: [] for sort in SORTS}  # sort -> slot -> sort key
+        self.orders = {sort: [] for sort in SORTS}  # sort -> slots in that order
         self._unfiltered_counts = None
 
+    @property
+    def size(self):
+        """The number of documents."""
+        return len(self.position)
+
+    @property
+    def nbytes(self):
+        return (len(self.ids) + 7) // 8
+
+    # reading
+
     @classmethod
-    def load(cls, stamp):
+    def load(cls, version, stamp):
         """Read what the facet index needs of every stored document. Plain cursors: the
         ORM's per-value converters would double the time at 100,000 profiles."""
         table = IndexedDocument._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT page_id, published_at, title_key, partner_count, start_year FROM {table}"
-            )
+            cursor.execute(f"SELECT {ROW_COLUMNS} FROM {table}")
             rows = cursor.fetchall()
+        index = cls(version, stamp)
         with connection.chunked_cursor() as cursor:
             cursor.execute(f"SELECT page_id, filter_data FROM {table}")
-            return cls(stamp, rows, decoded(cursor))
+            index._fill(rows, decoded(cursor))
+        return index
+
+    def _fill(self, rows, filter_data):
+        """``rows``: (page_id, published_at, title_key, partner_count, start_year) as the
+        database driver returns them; ``filter_data``: (page_id, filter_data) pairs, read
+        one at a time so that the decoded JSON never has to be held all at once."""
+        self.ids = [row[0] for row in rows]
+        self.position = {page_id: slot for slot, page_id in enumerate(self.ids)}
+        self.all = (1 << len(rows)) - 1
+        year_positions = defaultdict(list)
+        newest, names, partners = self.keys["neueste"], self.keys["name"], self.keys["partner"]
+        for slot, (page_id, published, title_key, partner_count, start_year) in enumerate(rows):
+            newest.append(newest_key(published, title_key, page_id))
+            names.append((title_key, page_id))
+            partners.append((-partner_count, title_key, page_id))
+            if start_year is not None:
+                year_positions[start_year].append(slot)
+
+        value_positions = defaultdict(list)  # (facet key, value) -> slots
+        point_positions = defaultdict(list)  # (lat, lon) -> slots
+        for page_id, data in filter_data:
+            slot = self.position.get(page_id)
+            if slot is None:
+                continue  # written between the two reads: the change log has it
+            for key, values in (data.get("facets") or {}).items():
+                for value in values:
+                    value_positions[key, value].append(slot)
+            for lat, lon in data.get("locations") or ():
+                point_positions[lat, lon].append(slot)
+
+        for (key, value), positions in value_positions.items():
+            self.facets.setdefault(key, {})[value] = self.bits_of(positions)
+        self.years = {year: self.bits_of(positions) for year, positions in year_positions.items()}
+        points = sorted(point_positions.items())
+        self.point_lats = [lat for (lat, _), _ in points]
+        self.points = [(lat, lon, positions) for (lat, lon), positions in points]
+        for sort in SORTS:
+            self.orders[sort] = sorted(range(len(rows)), key=self.keys[sort].__getitem__)
+
+    # changing
+
+    def updated(self, version, stamp, page_ids):
+        """A copy at (version, stamp) with the documents ``page_ids`` as they are stored
+        now: removed when they are not stored any more. This index stays as it is."""
+        page_ids = sorted(page_ids)
+        rows = []
+        table = IndexedDocument._meta.db_table
+        with connection.cursor() as cursor:
+            for start in range(0, len(page_ids), BATCH_SIZE):
+                chunk = page_ids[start : start + BATCH_SIZE]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"SELECT {ROW_COLUMNS}, filter_data FROM {table} "
+                    f"WHERE page_id IN ({placeholders})",
+                    chunk,
+                )
+                rows.extend(cursor.fetchall())
+        index = self._copy(version, stamp)
+        for page_id in page_ids:
+            index._remove(page_id)
+        for row in rows:
+            index._add(row)
+        return index
+
+    def _copy(self, version, stamp):
+        """Containers copied, bitsets shared (ints never change)."""
+        index = FacetIndex.__new__(FacetIndex)
+        index.version, index.stamp = version, stamp
+        index.ids = list(self.ids)
+        index.position = dict(self.position)
+        index.free = list(self.free)
+        index.all = self.all
+        index.facets = {key: dict(values) for key, values in self.facets.items()}
+        index.years = dict(self.years)
+        index.point_lats = list(self.point_lats)
+        index.points = list(self.points)  # the slot lists are replaced, never changed
+        index.keys = {sort: list(keys) for sort, keys in self.keys.items()}
+        index.orders = {sort: list(order) for sort, order in self.orders.items()}
+        index._unfiltered_counts = None
+        return index
+
+    def _remove(self, page_id):
+        slot = self.position.pop(page_id, None)
+        if slot is None:
+            return
+        mask = 1 << slot
+        self.all ^= mask
+        for bitsets in [*self.facets.values(), self.years]:
+            emptied = []
+            for value, bits in bitsets.items():
+                if bits >> slot & 1:
+                    bits ^= mask
+                    bitsets[value] = bits
+                    if not bits:
+                        emptied.append(value)
+            for value in emptied:
+                del bitsets[value]
+        for i in range(len(self.points) - 1, -1, -1):
+            lat, lon, positions = self.points[i]
+            if slot in positions:
+                remaining = [position for position in positions if position != slot]
+                if remaining:
+                    self.points[i] = (lat, lon, remaining)
+                else:
+                    del self.points[i]
+                    del self.point_lats[i]
+        for sort in SORTS:
+            keys, order = self.keys[sort], self.orders[sort]
+            del order[bisect.bisect_left(order, keys[slot], key=keys.__getitem__)]
+            keys[slot] = None
+        self.ids[slot] = None
+        self.free.append(slot)
+
+    def _add(self, row):
+        page_id, published, title_key, partner_count, start_year, data = row
+        if isinstance(data, str):
+            data = json.loads(data)
+        if self.free:
+            slot = self.free.pop()
+        else:
+            slot = len(self.ids)
+            self.ids.append(None)
+            for keys in self.keys.values():
+                keys.append(None)
+        mask = 1 << slot
+        self.ids[slot] = page_id
+        self.position[page_id] = slot
+        self.all |= mask
+        self.keys["neueste"][slot] = newest_key(published, title_key, page_id)
+        self.keys["name"][slot] = (title_key, page_id)
+        self.keys["partner"][slot] = (-partner_count, title_key, page_id)
+        for sort in SORTS:
+            keys = self.keys[sort]
+            bisect.insort(self.orders[sort], slot, key=keys.__getitem__)
+        for key, values in (data.get("facets") or {}).items():
+            bitsets = self.facets.setdefault(key, {})
+            for value in values:
+                bitsets[value] = bitsets.get(value, 0) | mask
+        if start_year is not None:
+            self.years[start_year] = self.years.get(start_year, 0) | mask
+        for lat, lon in data.get("locations") or ():
+            i = bisect.bisect_left(self.points, (lat, lon), key=_point_key)
+            if i < len(self.points) and _point_key(self.points[i]) == (lat, lon):
+                self.points[i] = (lat, lon, [*self.points[i][2], slot])
+            else:
+                self.points.insert(i, (lat, lon, [slot]))
+                self.point_lats.insert(i, lat)
+
+    # bitsets
 
     def bits_of(self, positions):
         buffer = bytearray(self.nbytes)
@@ -133,7 +273,7 @@ class FacetIndex:
         return int.from_bytes(buffer, "little")
 
     def iter_positions(self, bits):
-        """Set positions in ascending order (newest first)."""
+        """Set slots in ascending order."""
         data = bits.to_bytes(self.nbytes, "little")
         for match in _NONZERO.finditer(data):
             offset = match.start() * 8
@@ -214,8 +354,8 @@ class FacetIndex:
     # ordering
 
     def ranked_page(self, result, ranked, offset, limit):
-        """(position, score) of hits ``offset`` to ``offset + limit`` of ``result`` by
-        relevance. ``ranked``: (position, score) of the text matches, best first; equal
+        """(slot, score) of hits ``offset`` to ``offset + limit`` of ``result`` by
+        relevance. ``ranked``: (slot, score) of the text matches, best first; equal
         scores go newest first, then by page id (as in Elasticsearch)."""
         need = offset + limit
         if need <= 0 or not result:
@@ -228,27 +368,31 @@ class FacetIndex:
             if len(found) >= need and score != found[-1][1]:
                 break  # past the page and past every tie with its last hit
             found.append((position, score))
-        found.sort(key=lambda entry: (-entry[1], self.published_rank[entry[0]], self.ids[entry[0]]))
+        newest = self.keys["neueste"]
+
+        def order(entry):
+            position, score = entry
+            missing, age, _, page_id = newest[position]
+            return -score, missing, age, page_id
+
+        found.sort(key=order)
         return found[offset:need]
 
     def page(self, result, sort, offset, limit):
-        """Positions of hits ``offset`` to ``offset + limit`` of ``result`` in ``sort`` order
+        """Slots of hits ``offset`` to ``offset + limit`` of ``result`` in ``sort`` order
         ("neueste", "name" or "partner")."""
         need = offset + limit
         if need <= 0 or not result:
             return []
-        if sort not in self.orders:  # "neueste": positions are in that order already
-            found = []
-            for position in self.iter_positions(result):
-                found.append(position)
-                if len(found) >= need:
-                    break
-            return found[offset:]
+        if sort not in self.keys:
+            sort = "neueste"
         if result.bit_count() * 16 < self.size:
             # Few hits: take them all and order them.
-            rank = self.ranks[sort]
-            return heapq.nsmallest(need, self.iter_positions(result), key=rank.__getitem__)[offset:]
-        # Many hits: walk the precomputed order until the page is full.
+            keys = self.keys[sort]
+            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[
+                offset:
+            ]
+        # Many hits: walk the order until the page is full (about 16 slots per hit).
         members = result.to_bytes(self.nbytes, "little")
         found = []
         for position in self.orders[sort]:

@@ -155,11 +155,3 @@ def stored_documents(page_ids):
             list(page_ids),
         )
         return dict(decoded(cursor))
-
-
-def newest_first(rows):
-    """``published_at`` desc (none last), then title key, then page id. Two stable sorts,
-    so the dates are compared as the driver returns them (ISO text on SQLite)."""
-    rows = sorted(rows, key=lambda row: (row[2], row[0]))
-    rows.sort(key=lambda row: (row[1] is not None, row[1] or ""), reverse=True)
-    return rows

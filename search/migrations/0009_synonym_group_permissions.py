@@ -39,7 +39,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("atlas_search", "0005_meta_field_and_plain_terms"),
+        ("atlas_search", "0008_meta_field_and_plain_terms"),
         ("kooperationsatlas", "0002_editorial_setup"),
     ]
 

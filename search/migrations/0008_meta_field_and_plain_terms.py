@@ -12,6 +12,8 @@ The stored index is emptied: ``manage.py rebuild_search_index`` fills it again (
 setup`` does; docs/operations.md).
 """
 
+import uuid
+
 from django.db import migrations, models
 
 SQLITE_FORWARD = [
@@ -51,6 +53,8 @@ def _vector(config, with_meta):
         ) STORED""",
         """CREATE INDEX atlas_search_document_vector ON atlas_search_document
         USING gin (search_vector) WITH (fastupdate = off)""",
+        # kept in the row, as migration 0006 set it
+        "ALTER TABLE atlas_search_document ALTER COLUMN search_vector SET STORAGE MAIN",
         "DELETE FROM atlas_search_document",
         "DELETE FROM atlas_search_vocabulary",
     ]
@@ -83,8 +87,16 @@ def _run(schema_editor, direction):
         return
     for statement in statements[direction]:
         schema_editor.execute(statement)
-    # Every process reloads its facet index: the stored documents are gone.
-    schema_editor.execute("UPDATE atlas_search_version SET stamp = '', version = version + 1")
+    # A new index version, logged as "everything changed": every process reloads its
+    # facet index (the stored documents are gone).
+    stamp = uuid.uuid4().hex
+    schema_editor.execute(
+        "UPDATE atlas_search_version SET stamp = %s, version = version + 1", [stamp]
+    )
+    schema_editor.execute(
+        "INSERT INTO atlas_search_change (version, stamp, page_ids, changed_at) "
+        "SELECT version, stamp, NULL, CURRENT_TIMESTAMP FROM atlas_search_version"
+    )
 
 
 def forward(apps, schema_editor):
@@ -96,7 +108,7 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("atlas_search", "0004_synonym_group")]
+    dependencies = [("atlas_search", "0007_synonym_group")]
 
     operations = [
         migrations.AddField(

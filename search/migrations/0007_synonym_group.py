@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('atlas_search', '0003_gin_without_pending_list'),
+        ('atlas_search', '0006_search_vector_inline'),
     ]
 
     operations = [
@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name='SynonymGroup',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.TextField(help_text='Gleichbedeutende Wörter oder Wortgruppen, durch Kommas getrennt, z. B. „Schwimmbad, Hallenbad, Bäder“. Abkürzungen in Großbuchstaben (IKZ, AöR) werden nicht als Tippfehler gedeutet. Die Suche kennt die Gruppe nach dem Speichern sofort.', verbose_name='Begriffe')),
+                ('terms', models.TextField(help_text='Gleichbedeutende Wörter oder Wortgruppen, durch Kommas getrennt, z. B. „Schwimmbad, Hallenbad, Freibad“. Abkürzungen in Großbuchstaben (IKZ, AöR) werden nicht als Tippfehler gedeutet. Die Suche kennt die Gruppe nach dem Speichern sofort.', verbose_name='Begriffe')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='Anmerkung')),
             ],
             options={
