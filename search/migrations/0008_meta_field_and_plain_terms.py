@@ -85,8 +85,13 @@ def _run(schema_editor, direction):
     statements = STATEMENTS.get(schema_editor.connection.vendor)
     if statements is None:
         return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM atlas_search_document")
+        emptied = cursor.fetchone()[0] > 0
     for statement in statements[direction]:
         schema_editor.execute(statement)
+    if not emptied:
+        return
     # A new index version, logged as "everything changed": every process reloads its
     # facet index (the stored documents are gone).
     stamp = uuid.uuid4().hex
