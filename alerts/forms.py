@@ -3,8 +3,10 @@
 import re
 
 from django import forms
+from django.db import transaction
 
 from cooperations.models import TaskArea
+from kooperationsatlas.ids import IdMultipleChoiceField
 from register.models import County, Municipality
 from search.analysis import query_clauses
 
@@ -35,13 +37,13 @@ class SavedSearchForm(forms.ModelForm):
         max_value=MAX_RADIUS_KM,
         help_text=f"1 bis {MAX_RADIUS_KM} km um den Mittelpunkt der Gemeinde.",
     )
-    task_areas = forms.ModelMultipleChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
         queryset=TaskArea.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    counties = forms.ModelMultipleChoiceField(
+    counties = IdMultipleChoiceField(
         label="Kreise",
         queryset=County.objects.all(),
         required=False,
@@ -198,6 +200,9 @@ class SavedSearchForm(forms.ModelForm):
         if self.municipality is None:
             instance.radius_km = None
         if commit:
-            instance.save()
-            self.save_m2m()
+            # One transaction: a saved search is never stored without its task areas and
+            # Kreise (a concurrent writer could otherwise fail the second step).
+            with transaction.atomic():
+                instance.save()
+                self.save_m2m()
         return instance

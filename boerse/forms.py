@@ -6,23 +6,24 @@ from django import forms
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
+from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
 from register.models import County, State
 
 from .models import BoerseEntry, EntryKind, InterestMessage
 from .services import MAX_RADIUS_KM, MAX_VALIDITY_DAYS
 
 
-class TaskAreaChoiceField(forms.ModelMultipleChoiceField):
+class TaskAreaChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)  # "Innere Verwaltung › Personal"
 
 
-class CountyChoiceField(forms.ModelMultipleChoiceField):
+class CountyChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.state.name})"
 
 
-class CountySelectField(forms.ModelChoiceField):
+class CountySelectField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.state.name})"
 
@@ -206,7 +207,7 @@ class FilterForm(forms.Form):
     art = forms.ChoiceField(
         label="Art", required=False, choices=[("", "Alle")] + list(EntryKind.choices)
     )
-    aufgabe = forms.ModelChoiceField(
+    aufgabe = IdChoiceField(
         label="Aufgabenbereich",
         required=False,
         queryset=TaskArea.objects.select_related("parent__parent").order_by(
@@ -216,7 +217,7 @@ class FilterForm(forms.Form):
         empty_label="Alle",
         error_messages={"invalid_choice": "Unbekannter Aufgabenbereich."},
     )
-    land = forms.ModelChoiceField(
+    land = IdChoiceField(
         label="Land",
         required=False,
         queryset=State.objects.order_by("name"),

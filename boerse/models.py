@@ -30,6 +30,10 @@ class BoerseEntryQuerySet(models.QuerySet):
 
 
 class BoerseEntry(models.Model):
+    # Approved entries appear in the partner search and the sitemap: saving one makes the
+    # cached pages stale (kooperationsatlas.caching.watched_types).
+    shown_on_public_pages = True
+
     kind = models.CharField("Art", max_length=10, choices=EntryKind.choices)
     title = models.CharField("Titel", max_length=200)
     description = models.TextField("Beschreibung", max_length=5000)

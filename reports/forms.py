@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cooperations.models import PartnerRole, Phase
 from cooperations.taxonomy import CooperationModel, LegalForm, TaskArea
+from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
 from register.models import County, Municipality
 
 MIN_YEAR = 1900
@@ -133,12 +134,12 @@ def _task_area_queryset():
     )
 
 
-class TermMultipleChoiceField(forms.ModelMultipleChoiceField):
+class TermMultipleChoiceField(IdMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)  # "Innere Verwaltung › Personal"
 
 
-class TermChoiceField(forms.ModelChoiceField):
+class TermChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 
@@ -211,7 +212,7 @@ class ReportForm(forms.Form):
         empty_label="nicht bekannt",
         error_messages={"invalid_choice": "Unbekannte Rechtsform."},
     )
-    cooperation_model = forms.ModelChoiceField(
+    cooperation_model = IdChoiceField(
         label="Kooperationsmodell",
         required=False,
         queryset=CooperationModel.objects.all(),

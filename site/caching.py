@@ -24,10 +24,11 @@ generation makes every entry of every process stale at once; a miss overwrites t
 entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
 one Redis round trip, or one primary-key read in the database and one local-memory read.
 
-The generation is bumped (``bump()``) when public content changes: a page is saved,
-published, unpublished, moved or deleted, a view restriction, site, site setting,
-taxonomy term, tag, image, document or Börse entry is saved or deleted, or a register row
-is saved or deleted, and whenever the search index changes (``IndexVersion.bump()``, in
+The generation is bumped (``bump()``) when public content changes: a page is saved while
+live, published, unpublished, moved or deleted; a row of any snippet, setting, register
+model, image, document, tag, site, collection or view restriction, or of a model marked
+``shown_on_public_pages`` (Börse entries), is saved or deleted (``watched_types``, derived
+from Wagtail's registries); and whenever the search index changes (``IndexVersion.bump()``, in
 any process: publishing, ``rebuild_search_index``, also after ``import_register``).
 With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
@@ -207,25 +208,6 @@ def purge_edge(since=None):
 # --- the Redis backend --------------------------------------------------------------------
 
 
-class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
-    """Django's Redis client wrapper, keeping one ``redis.Redis`` per connection pool.
-
-    Django builds a new ``redis.Redis`` for every cache call, and redis-py copies some 170
-    response callbacks into each: about half the CPU time of a page-cache hit (two calls).
-    The client is thread-safe and holds no state besides its pool, so one is enough."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 # Redis errors that mean "the server is not there" (refused, reset, timed out), as opposed
 # to a wrong command; BusyLoadingError is a ConnectionError.
 REDIS_OUTAGE_ERRORS = (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
@@ -252,8 +234,8 @@ _redis_outages_lock = threading.Lock()
 
 
 class RedisCache(redis_backend.RedisCache):
-    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with the client above,
-    short socket timeouts, and a stand-in while Redis cannot be reached.
+    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with short socket
+    timeouts, and a stand-in while Redis cannot be reached.
 
     When Redis refuses or times out, the site degrades instead of answering 500: the outage
     is logged once (and its end once), and for ``REDIS_RETRY_SECONDS`` every call goes to
@@ -266,7 +248,6 @@ class RedisCache(redis_backend.RedisCache):
         options = {**REDIS_SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
         fallback = options.pop("OUTAGE_FALLBACK", "none")
         super().__init__(server, {**params, "OPTIONS": options})
-        self._class = ReusingRedisCacheClient
         self.location = server if isinstance(server, str) else ",".join(server)
         standin_params = {key: value for key, value in params.items() if key != "OPTIONS"}
         if fallback == "local-memory":
@@ -397,20 +378,6 @@ def _memo_entries(current):
 # --- the policy ----------------------------------------------------------------------------
 
 
-def remember_wagtail_site(request):
-    """Give ``request`` the Wagtail Site of its host and the sites' root paths from the
-    memo, where Wagtail reads them on first use (``request._wagtail_site``,
-    ``request._wagtail_cached_site_root_paths``): finding the Site is a query with a CASE
-    over all sites, and the root paths, which every page URL needs, a cache round trip."""
-    from wagtail.models import Site
-
-    key = ("wagtail-site", request.get_host(), request.get_port())
-    request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
-    request._wagtail_cached_site_root_paths = remember(
-        request, ("wagtail-site-root-paths",), Site.get_site_root_paths
-    )
-
-
 def cache_key(request):
     url = request.build_absolute_uri()  # scheme, host, path and the raw query string
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
@@ -467,7 +434,6 @@ class PageCacheMiddleware:
             response["X-Cache"] = "HIT"
             return response
         request.page_cache_generation = current  # for per-process memos of the views
-        remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             if edge_configured():
@@ -486,45 +452,52 @@ _watched = None
 
 
 def watched_types():
-    """Model classes whose saving or deletion can change a public page."""
+    """Model classes whose saving or deletion can change a public page, derived from
+    Wagtail's registries instead of a list of the project's models: every page type
+    (``Page``), every snippet (``wagtail.snippets``: taxonomies, glossary, register …),
+    every setting, the image and document models, Wagtail's models that decide who sees
+    what (sites, collections, view restrictions), tags, every model of the ``register``
+    app, and any other model that says ``shown_on_public_pages = True`` (a Börse entry
+    appears in the partner search). A model that says ``shown_on_public_pages = False``
+    is left out even if it is a snippet (feedback sent through a public form)."""
     global _watched
     if _watched is None:
+        from django.apps import apps
         from taggit.models import Tag
         from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model
-        from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
-
-        from boerse.models import BoerseEntry
-        from cooperations.models import CooperationModel, LegalForm, Motive, TaskArea
-        from register.models import (
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
-            State,
+        from wagtail.models import (
+            Collection,
+            CollectionViewRestriction,
+            Page,
+            PageViewRestriction,
+            Site,
         )
+        from wagtail.snippets.models import get_snippet_models
 
-        _watched = (
+        bases = (
             Page,
             PageViewRestriction,
             CollectionViewRestriction,
+            Collection,
             Site,
             BaseSiteSetting,
             BaseGenericSetting,
-            TaskArea,
-            LegalForm,
-            CooperationModel,
-            Motive,
             Tag,
             get_image_model(),
             get_document_model(),
-            BoerseEntry,
-            State,
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
+        )
+        listed = set(get_snippet_models()) | set(apps.get_app_config("register").get_models())
+        _watched = tuple(
+            model
+            for model in apps.get_models()
+            if getattr(model, "shown_on_public_pages", True) is not False
+            and (
+                issubclass(model, bases)
+                or model in listed
+                or getattr(model, "shown_on_public_pages", False) is True
+            )
         )
     return _watched
 

@@ -95,16 +95,15 @@ REGISTER = "200 - - - - 200"  # the same for everyone and slow: register data, t
 # matters (an approved and a pending Börse entry, a live and a draft page).
 ROUTES = {
     # --- public pages and the CMS pages (Wagtail's catch-all) ---------------------------
-    # kooperationsatlas.routing.serve: Wagtail's pages from the route map
-    "^(?!_util/)((?:[\\w\\-]+/)*)$": [
+    # Wagtail's serve view (pages below the home page routed by HomePage.route)
+    "^((?:[\\w\\-]+/)*)$": [
         case("/", ALL_200),
         case("{index_url}", ALL_200, anon=[PROFILE_TITLE, PUBLISHED_TITLE]),
         case("{profile_url}", ALL_200, anon=[PUBLIC_EMAIL], muni_a=[PRIVATE_EMAIL]),
         case("{published_url}", ALL_200, anon=[PUBLISHED_TITLE]),
         case("{draft_url}", "404 404 404 404 404 404"),
+        case("/_util/gibt-es-nicht/", "404 404 404 404 404 404"),
     ],
-    # Wagtail's own serve view, behind ours: reached only by paths below "_util/"
-    "^((?:[\\w\\-]+/)*)$": [case("/_util/gibt-es-nicht/", "404 404 404 404 404 404")],
     "_util/login/": [case("/_util/login/", ALL_200)],
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": [
         case("/_util/authenticate_with_password/999999/{draft_id}/", "404 404 404 404 404 404")

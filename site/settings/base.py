@@ -118,9 +118,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets the dev server read while an import writes.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE): a
+            # transaction that read first and then writes could otherwise fail at once
+            # with "database is locked" when another process wrote meanwhile, instead of
+            # waiting. Waits up to SQLITE_TIMEOUT seconds for the lock; beyond that the
+            # request answers 503 (kooperationsatlas.errors).
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -188,6 +197,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kooperationsatlas.errors.csrf_failure"  # German, styled; JSON under /api/
 # Login throttling (kooperationsatlas.throttle): failed logins per window, counted by the
 # backend; the middleware answers these login URLs with 429 while throttled.
 AUTHENTICATION_BACKENDS = ["kooperationsatlas.throttle.LoginThrottleBackend"]
