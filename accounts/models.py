@@ -61,3 +61,95 @@ class MunicipalAccount(models.Model):
         if county is not None:
             return self.county_id == county.pk
         return False
+
+
+class AccessRequest(models.Model):
+    """A municipal employee asks for an account; the moderation verifies and decides.
+
+    Approving creates (or activates) the user and a verified ``MunicipalAccount`` for the
+    chosen body and tells the requester by e-mail (``accounts/services.py``).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "offen", "Offen"
+        APPROVED = "genehmigt", "Genehmigt"
+        REJECTED = "abgelehnt", "Abgelehnt"
+
+    name = models.CharField("Name", max_length=150)
+    email = models.EmailField("Dienstliche E-Mail-Adresse", max_length=254)
+    function = models.CharField("Funktion oder Dienststelle", max_length=200, blank=True)
+    phone = models.CharField("Telefon (dienstlich)", max_length=50, blank=True)
+    municipality = models.ForeignKey(
+        "register.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Gemeinde",
+    )
+    county = models.ForeignKey(
+        "register.County",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Kreis",
+    )
+    message = models.TextField("Nachricht an die Moderation", max_length=2000, blank=True)
+    status = models.CharField(
+        "Entscheidung", max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    identity_checked = models.BooleanField(
+        "Identität und Dienststelle geprüft",
+        default=False,
+        help_text="Vor der Genehmigung: z. B. Rückruf über die Zentrale der Kommune oder "
+        "Abgleich mit dem Verzeichnis der Verwaltung.",
+    )
+    note = models.TextField(
+        "Hinweis an die antragstellende Person",
+        blank=True,
+        help_text="Wird mit der Entscheidung per E-Mail geschickt; bei einer Ablehnung "
+        "erforderlich.",
+    )
+    account = models.ForeignKey(
+        MunicipalAccount,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Angelegtes Konto",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Entschieden von",
+    )
+    decided_at = models.DateTimeField("Entschieden am", null=True, blank=True)
+    created_at = models.DateTimeField("Eingegangen am", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "Zugangsantrag"
+        verbose_name_plural = "Zugangsanträge"
+        constraints = [
+            models.CheckConstraint(
+                name="access_request_for_exactly_one_body",
+                condition=Q(municipality__isnull=False, county__isnull=True)
+                | Q(municipality__isnull=True, county__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.body})"
+
+    @property
+    def body(self):
+        return self.municipality or self.county
+
+    @property
+    def body_name(self):
+        body = self.body
+        return getattr(body, "display_name", None) or body.name

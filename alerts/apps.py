@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class AlertsConfig(AppConfig):
     name = "alerts"
-    verbose_name = "Benachrichtigungen"
+    verbose_name = "Suchaufträge"
 
     def ready(self):
         from . import notify

@@ -3,7 +3,9 @@
 import re
 
 from django import forms
+from django.db import transaction
 
+from kooperationsatlas.ids import IdMultipleChoiceField
 from kooperationsatlas.widgets import (
     county_queryset,
     county_widget,
@@ -40,14 +42,14 @@ class SavedSearchForm(forms.ModelForm):
         max_value=MAX_RADIUS_KM,
         help_text=f"1 bis {MAX_RADIUS_KM} km um den Mittelpunkt der Gemeinde.",
     )
-    task_areas = forms.ModelMultipleChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
         queryset=task_area_queryset(),
         required=False,
         widget=task_area_widget(),
         help_text="Ein ganzer Bereich schließt alle Aufgaben darunter ein.",
     )
-    counties = forms.ModelMultipleChoiceField(
+    counties = IdMultipleChoiceField(
         label="Kreise",
         queryset=county_queryset(),
         required=False,
@@ -175,6 +177,9 @@ class SavedSearchForm(forms.ModelForm):
         if self.municipality is None:
             instance.radius_km = None
         if commit:
-            instance.save()
-            self.save_m2m()
+            # One transaction: a saved search is never stored without its task areas and
+            # Kreise (a concurrent writer could otherwise fail the second step).
+            with transaction.atomic():
+                instance.save()
+                self.save_m2m()
         return instance

@@ -36,8 +36,8 @@ class SavedSearch(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "Gespeicherte Partnersuche"
-        verbose_name_plural = "Gespeicherte Partnersuchen"
+        verbose_name = "Suchauftrag"
+        verbose_name_plural = "Suchaufträge"
 
     def __str__(self):
         return self.name

@@ -8,15 +8,15 @@ Nothing here may break publishing: every error is logged and swallowed.
 
 import logging
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+
+from kooperationsatlas import links, mail
 
 from .matching import KIND_FLAGS, entry_candidate, match, profile_candidate
 from .models import AlertDelivery, SavedSearch
@@ -49,16 +49,8 @@ def saved_search_from_token(token):
 
 
 def absolute_url(path):
-    """``path`` on the public host: WAGTAILADMIN_BASE_URL, else the default Wagtail Site."""
-    if path.startswith(("http://", "https://")):
-        return path
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "")
-    if not base:
-        from wagtail.models import Site
-
-        site = Site.objects.filter(is_default_site=True).first()
-        base = site.root_url if site else ""
-    return base.rstrip("/") + path
+    """``path`` on the public host (kooperationsatlas.links)."""
+    return links.absolute_url(path)
 
 
 def _entry_url(entry):
@@ -185,17 +177,15 @@ def _send(saved_search, content_type, object_id, candidate, reasons, url):
         return False
     if not created:
         return False
-    try:
-        _message(saved_search, candidate, reasons, url).send()
-    except Exception:
-        logger.exception("Alert email for saved search %s failed", saved_search.pk)
+    if not _mail(saved_search, candidate, reasons, url):
+        logger.error("Alert email for saved search %s not sent", saved_search.pk)
         delivery.delete()
         return False
     SavedSearch.objects.filter(pk=saved_search.pk).update(last_notified_at=timezone.now())
     return True
 
 
-def _message(saved_search, candidate, reasons, url):
+def _mail(saved_search, candidate, reasons, url):
     user = saved_search.user
     unsubscribe_url = absolute_url(
         reverse("alerts:unsubscribe", args=[unsubscribe_token(saved_search)])
@@ -211,10 +201,9 @@ def _message(saved_search, candidate, reasons, url):
         "unsubscribe_url": unsubscribe_url,
     }
     subject = f"Neu im Kooperationsatlas: {candidate.kind_label} „{candidate.title}“"
-    return EmailMessage(
-        subject=" ".join(subject.split())[:200],
-        body=render_to_string("alerts/email/alert.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
+    return mail.send(
+        subject,
+        render_to_string("alerts/email/alert.txt", context),
+        [user.email],
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>"},
     )

@@ -57,7 +57,7 @@ def _edit(request, instance, *, created):
         if form.is_valid():
             saved = form.save()
             verb = "gespeichert" if created else "geändert"
-            messages.success(request, f"Die Partnersuche „{saved.name}“ wurde {verb}.")
+            messages.success(request, f"Der Suchauftrag „{saved.name}“ wurde {verb}.")
             return redirect("alerts:list")
         status = 400
     else:
@@ -104,7 +104,7 @@ def saved_search_delete(request, pk):
     if request.method == "POST":
         name = saved_search.name
         saved_search.delete()
-        messages.success(request, f"Die Partnersuche „{name}“ wurde gelöscht.")
+        messages.success(request, f"Der Suchauftrag „{name}“ wurde gelöscht.")
         return redirect("alerts:list")
     return render(request, "alerts/confirm_delete.html", {"saved_search": saved_search})
 
@@ -116,7 +116,7 @@ def saved_search_toggle(request, pk):
     saved_search.active = not saved_search.active
     saved_search.save(update_fields=["active"])
     state = "aktiviert" if saved_search.active else "deaktiviert"
-    messages.success(request, f"Benachrichtigungen für „{saved_search.name}“ sind {state}.")
+    messages.success(request, f"E-Mails zum Suchauftrag „{saved_search.name}“ sind {state}.")
     return redirect("alerts:list")
 
 

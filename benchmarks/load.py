@@ -232,8 +232,8 @@ def free_port():
 class Server:
     """gunicorn in its own process group; ``stop()`` ends the whole group."""
 
-    def __init__(self, args, *, page_cache_seconds):
-        self.port = free_port()
+    def __init__(self, args, *, page_cache_seconds, port=None, extra_env=None):
+        self.port = port or free_port()
         self.log = Path(args.var_dir) / f"gunicorn-{page_cache_seconds}.log"
         env = dict(
             os.environ,
@@ -245,8 +245,16 @@ class Server:
             PAGE_CACHE_SECONDS=str(page_cache_seconds),
             LOG_LEVEL="WARNING",
         )
-        for name in ("DATABASE_URL", "ELASTICSEARCH_URL", "REDIS_URL", "CACHE_URL", "DEBUG"):
+        for name in (
+            "DATABASE_URL",
+            "ELASTICSEARCH_URL",
+            "REDIS_URL",
+            "CACHE_URL",
+            "DEBUG",
+            "FRONTEND_CACHE_URL",
+        ):
             env.pop(name, None)
+        env.update(extra_env or {})
         if args.database_url:
             env["DATABASE_URL"] = args.database_url
         if args.cache_url:
@@ -375,6 +383,8 @@ def run_wrk(server, var_dir, connections, duration, start=None, alone=None):
         )
         cacheable = figures["hits"] + figures["misses"]
         figures["hit_rate"] = figures["hits"] / cacheable if cacheable else None
+        requests = figures["requests"]
+        figures["edge_rate"] = figures["edge_hits"] / requests if requests else None
         results[kind] = figures
     return results
 
@@ -393,11 +403,44 @@ def hit_capacity(server, var_dir, connections, duration):
     return figures
 
 
-def measure(args, *, page_cache_seconds, duration, alone=None):
+class Edge:
+    """Varnish with the repository's VCL in front of the server (``--edge varnish``); the
+    server marks its cacheable responses for it (FRONTEND_CACHE_URL)."""
+
+    def __init__(self, args, *, page_cache_seconds):
+        if str(ROOT) not in sys.path:
+            sys.path.insert(0, str(ROOT))
+        from benchmarks.edge import Varnish
+
+        port = free_port()
+        self.varnish = Varnish(Path(args.var_dir) / "varnish", port, memory="1g")
+        self.server = Server(
+            args,
+            page_cache_seconds=page_cache_seconds,
+            port=port,
+            extra_env={"FRONTEND_CACHE_URL": self.varnish.url},
+        )
+        self.url = self.varnish.url
+
+    def wait_ready(self):
+        self.varnish.wait_ready()
+        self.server.wait_ready()
+
+    def stop(self):
+        try:
+            self.server.stop()
+        finally:
+            self.varnish.stop()
+
+
+def measure(args, *, page_cache_seconds, duration, alone=None, edge=False):
     """A fresh server (empty page cache), the warm-up, then the measured run: the mix, or
-    one page type ``alone`` on all connections."""
+    one page type ``alone`` on all connections; ``edge``: through Varnish in front."""
     var_dir = Path(args.var_dir)
-    server = Server(args, page_cache_seconds=page_cache_seconds)
+    if edge:
+        server = Edge(args, page_cache_seconds=page_cache_seconds)
+    else:
+        server = Server(args, page_cache_seconds=page_cache_seconds)
     try:
         server.wait_ready()
         start = {}
@@ -558,6 +601,12 @@ def parse_args(argv=None):
         "--var-dir", default="", help=f"default {DEFAULT_VAR_DIR} (with -pg for PostgreSQL)"
     )
     parser.add_argument("--fresh", action="store_true", help="rebuild the database")
+    parser.add_argument(
+        "--edge",
+        choices=["", "varnish"],
+        default="",
+        help="varnish: also the mix and hits only through Varnish in front (docker/varnish)",
+    )
     parser.add_argument("--save-json", default="")
     parser.add_argument("--prepare-worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -625,6 +674,10 @@ def main(argv=None):
     out["cached"], out["load_cached"] = measure(
         args, page_cache_seconds=300, duration=args.duration
     )
+    if args.edge:
+        out["edge"], out["load_edge"] = measure(
+            args, page_cache_seconds=300, duration=args.duration, edge=True
+        )
     out["alone"] = {}
     for kind in filter(None, args.alone.split(",")):
         if kind not in MIX:
@@ -659,6 +712,23 @@ def main(argv=None):
             f"{ms(capacity['p50_us'])}, p99 {ms(capacity['p99_us'])}, "
             f"{capacity['hits']} von {capacity['requests']} Treffer"
         )
+    if "edge" in out:
+        print_table("Durch Varnish davor (--edge varnish)", out["edge"], out["cached"])
+        print("× kalt heißt hier: × derselbe Mix direkt an gunicorn (oben)")
+        for kind, figures in run_results(out["edge"]).items():
+            print(f"  {MIX[kind][0]}: {figures['edge_rate']:.0%} von Varnish beantwortet")
+        print(
+            "Last (1 min) vor/nach der Messung: {before:.1f} / {after:.1f}".format(
+                **out["load_edge"]
+            )
+        )
+        capacity = out["edge"].get("_hit_capacity")
+        if capacity:
+            print(
+                f"Nur Treffer durch Varnish: {capacity['rps']:.0f} Anfragen/s, p50 "
+                f"{ms(capacity['p50_us'])}, p99 {ms(capacity['p99_us'])}, "
+                f"{capacity['edge_hits']} von {capacity['requests']} von Varnish"
+            )
     if "cold" in out:
         print_table("Ohne Seiten-Cache (PAGE_CACHE_SECONDS=0)", out["cold"])
         print(

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
+from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
 from kooperationsatlas.widgets import (
     county_queryset,
     county_widget,
@@ -18,7 +19,7 @@ from .models import BoerseEntry, EntryKind, InterestMessage
 from .services import MAX_RADIUS_KM, MAX_VALIDITY_DAYS
 
 
-class CountySelectField(forms.ModelChoiceField):
+class CountySelectField(IdChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.display_name} ({obj.state.name})"
 
@@ -45,7 +46,7 @@ GERMAN_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class EntryForm(forms.ModelForm):
-    task_areas = forms.ModelMultipleChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
         queryset=task_area_queryset(),
         widget=task_area_widget(),
@@ -68,7 +69,7 @@ class EntryForm(forms.ModelForm):
             "invalid": "Bitte eine ganze Zahl eingeben.",
         },
     )
-    region_counties = forms.ModelMultipleChoiceField(
+    region_counties = IdMultipleChoiceField(
         label="Kreise",
         required=False,
         queryset=county_queryset(),
@@ -150,12 +151,17 @@ class RenewForm(forms.Form):
 class InterestForm(forms.ModelForm):
     class Meta:
         model = InterestMessage
-        fields = ["message"]
+        fields = ["message", "share_contact"]
         widgets = {"message": forms.Textarea(attrs={"rows": 8})}
-        labels = {"message": "Ihre Nachricht"}
+        labels = {
+            "message": "Ihre Nachricht",
+            "share_contact": "Meine E-Mail-Adresse an die Kommune des Eintrags weitergeben",
+        }
         help_texts = {
             "message": "Wird mit Ihrem Namen und Ihrer Kommune an die Kommune des Eintrags "
-            "geschickt. E-Mail-Adressen werden nicht weitergegeben."
+            "geschickt und ihr auf der Seite des Eintrags angezeigt.",
+            "share_contact": "Ohne Häkchen sieht die Kommune Ihre E-Mail-Adresse nicht; nennen "
+            "Sie dann in der Nachricht, wie man Sie erreicht.",
         }
         error_messages = {
             "message": {
@@ -196,7 +202,7 @@ class FilterForm(forms.Form):
     art = forms.ChoiceField(
         label="Art", required=False, choices=[("", "Alle")] + list(EntryKind.choices)
     )
-    aufgabe = forms.ModelChoiceField(
+    aufgabe = IdChoiceField(
         label="Aufgabenbereich",
         required=False,
         queryset=TaskArea.objects.select_related("parent__parent").order_by(
@@ -206,7 +212,7 @@ class FilterForm(forms.Form):
         empty_label="Alle",
         error_messages={"invalid_choice": "Unbekannter Aufgabenbereich."},
     )
-    land = forms.ModelChoiceField(
+    land = IdChoiceField(
         label="Land",
         required=False,
         queryset=State.objects.order_by("name"),

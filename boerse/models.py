@@ -30,6 +30,10 @@ class BoerseEntryQuerySet(models.QuerySet):
 
 
 class BoerseEntry(models.Model):
+    # Approved entries appear in the partner search and the sitemap: saving one makes the
+    # cached pages stale (kooperationsatlas.caching.watched_types).
+    shown_on_public_pages = True
+
     kind = models.CharField("Art", max_length=10, choices=EntryKind.choices)
     title = models.CharField("Titel", max_length=200)
     description = models.TextField("Beschreibung", max_length=5000)
@@ -119,13 +123,22 @@ class BoerseEntry(models.Model):
 
 
 class InterestMessage(models.Model):
-    """An expression of interest, delivered to the poster by the platform (no address shown)."""
+    """An expression of interest, delivered to the poster by the platform.
+
+    The poster sees it on the entry's page and in the mail; the sender's e-mail address only
+    if the sender chose to share it (``share_contact``)."""
 
     entry = models.ForeignKey(
         BoerseEntry, on_delete=models.CASCADE, related_name="interest_messages"
     )
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     message = models.TextField("Nachricht", max_length=3000)
+    share_contact = models.BooleanField(
+        "E-Mail-Adresse weitergeben",
+        default=False,
+        help_text="Die Absenderin oder der Absender erlaubt, die E-Mail-Adresse der Kommune "
+        "des Eintrags zu zeigen.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,17 +1,16 @@
 """Börse rules: who may do what, moderation, offer/request matching and the mails."""
 
 import logging
-import smtplib
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
+from kooperationsatlas import links, mail
 from register.geo import county_centre, distance_km
 
 from .models import BoerseEntry, EntryKind, EntryMatch, EntryStatus
@@ -30,7 +29,7 @@ def reminder_days():
 
 
 def site_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute_url(path)
 
 
 # --- accounts and permissions ---------------------------------------------------------
@@ -87,20 +86,13 @@ def can_renew(entry, today=None):
 def send_mail_to(user, subject, template, context):
     """Plain-text mail from the platform; no Reply-To, so no address is passed on.
 
-    Returns False (and logs) if the user has no address or the mail server fails.
+    Returns False (``kooperationsatlas.mail`` logs why) if the user has no address or the
+    mail could not be sent.
     """
     if not user.email:
         return False
     body = render_to_string(template, {**context, "recipient": user})
-    message = EmailMessage(
-        subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]
-    )
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Börse: mail %r to user %s failed", subject, user.pk)
-        return False
-    return True
+    return mail.send(subject, body, [user.email])
 
 
 def display_name(user):

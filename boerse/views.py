@@ -92,6 +92,15 @@ def entry_detail(request, pk):
     return _render_detail(request, entry, InterestForm())
 
 
+def received_interest(entry):
+    """The interest messages an entry received, newest first, with the senders' bodies."""
+    return list(
+        entry.interest_messages.select_related(
+            "sender__municipal_account__municipality", "sender__municipal_account__county"
+        )
+    )
+
+
 def _render_detail(request, entry, interest_form, status=200):
     own = acts_for_entry(request.user, entry)
     return render(
@@ -105,6 +114,8 @@ def _render_detail(request, entry, interest_form, status=200):
             "renewable": can_renew(entry),
             "interest_form": interest_form,
             "may_send_interest": entry.is_public and not own,
+            # Only the poster's body sees what it received (never other visitors).
+            "received": received_interest(entry) if own else None,
         },
         status=status,
     )

@@ -1,8 +1,13 @@
 """Demo content: one published profile per record of cooperations_real.json.
 
-Everything written to a profile comes from the record itself or from the reviewed
-dictionaries below, each of which quotes the fact it rests on. Fields the sources do not
-fill stay empty, so the site shows "nicht bekannt".
+Everything written to a profile comes from the record itself, from the reviewed
+dictionaries below, each of which quotes the fact it rests on, or from the record's
+reviewed enrichment file (``cooperations/enrichment.py``, docs/profiles.md). Fields the
+sources do not fill stay empty, so the site says they are not known.
+
+Editors' changes are never overwritten: a profile is (re)written only while no person has
+saved a revision of it (every revision the loader saves has no user), and only when its
+enrichment file differs from the one last applied (``CooperationPage.enrichment_digest``).
 """
 
 import json
@@ -13,11 +18,18 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
-from django.utils.text import slugify
 from wagtail.models import Page, ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from cooperations.enrichment import (
+    ENRICHMENT_DIR,
+    EnrichmentError,
+    apply_enrichment,
+    read_enrichments,
+)
 from cooperations.models import (
+    SECTIONS,
+    SOURCED_FACTS,
     CooperationFact,
     CooperationFunding,
     CooperationModel,
@@ -27,6 +39,7 @@ from cooperations.models import (
     LegalForm,
     TaskArea,
 )
+from kooperationsatlas import slugs
 from kooperationsatlas.setup import ensure_site_tree
 from register.models import County, Municipality
 
@@ -81,6 +94,7 @@ MODEL_BY_LABEL = {
 
 # JSON `legal_form` label -> LegalForm slug. "informell/unbekannt" means the sources do
 # not state the form, not that the cooperation is informal, so it stays empty.
+# fmt: off
 LEGAL_FORM_BY_LABEL = {
     "informell/unbekannt": None,
     "öffentlich-rechtliche Vereinbarung (Art unbekannt)": "oeffentlich-rechtliche-vereinbarung",
@@ -92,7 +106,12 @@ LEGAL_FORM_BY_LABEL = {
     "Zweckverband": "zweckverband",
     "Arbeitsgemeinschaft": "arbeitsgemeinschaft",
     "GmbH/privatrechtlich": "privatrechtliche-form",
+    # An Anstalt des öffentlichen Rechts in joint ownership (NRW: gemeinsames
+    # Kommunalunternehmen; Hessen: gemeinsame kommunale Anstalt; Schleswig-Holstein:
+    # gemeinsames Kommunalunternehmen nach § 19b GkZ). The term is seeded by migration 0002.
+    "gemeinsames Kommunalunternehmen (AöR)": "gemeinsames-kommunalunternehmen",
 }
+# fmt: on
 
 # "GmbH/privatrechtlich" lumps several forms together: use the specific term only when the
 # record says which one. e.V. may come from the name or the legal-form note, GmbH only
@@ -116,8 +135,7 @@ PHASE_BY_STATUS = {
 }
 
 DERIVED_PARTNER_NOTE = (
-    "{role} laut Quelle als „alle Kommunen des Kreises“; "
-    "Name aus dem Gemeindeverzeichnis ergänzt"
+    "{role} laut Quelle als „alle Kommunen des Kreises“; Name aus dem Gemeindeverzeichnis ergänzt"
 )
 UNCERTAIN_PARTNER_NOTE = "Angabe unsicher"
 
@@ -134,8 +152,11 @@ FIGURES = {
         ("savings_eur_per_year", Decimal("350000"), "etwa 350.000 Euro pro Jahr"),
     ],
     "finanzzentrum-ostvest": [
-        ("savings_eur_per_year", Decimal("130000"),
-         "mittelfristig zusammen etwa 130.000 Euro Einsparung jährlich"),
+        (
+            "savings_eur_per_year",
+            Decimal("130000"),
+            "mittelfristig zusammen etwa 130.000 Euro Einsparung jährlich",
+        ),
     ],
     "bergisches-veterinaer-und-lebensmittelueberwachungsamt": [
         ("population_served", 620000, "zuständig für rund 620.000 Einwohner"),
@@ -202,9 +223,7 @@ FUNDING = {
 # Solingen or Remscheid. Landespreis: the facts name the 2022 Landespreis NRW.
 TAGS = {
     "bergisches-veterinaer-und-lebensmittelueberwachungsamt": ["Bergisches Städtedreieck"],
-    "gemeinsame-integrierte-regionalleitstelle-solingen-wuppertal": [
-        "Bergisches Städtedreieck"
-    ],
+    "gemeinsame-integrierte-regionalleitstelle-solingen-wuppertal": ["Bergisches Städtedreieck"],
     "bergisches-service-center": ["Bergisches Städtedreieck"],
     "kreisweite-nacht-der-ausbildung-im-kreis-borken": ["Landespreis IKZ NRW 2022"],
     "crossfire-deutsch-niederlaendisches-feuerwehrhaus-bocholt-aalten": [
@@ -220,14 +239,14 @@ class DemoContentError(Exception):
 @dataclass
 class LoadReport:
     created: list[str] = field(default_factory=list)  # record names
-    existing: list[str] = field(default_factory=list)
+    existing: list[str] = field(default_factory=list)  # left as they are
+    enriched: list[str] = field(default_factory=list)  # existing, rewritten with their file
+    edited: list[str] = field(default_factory=list)  # file not applied: changed by a person
     seconds: float = 0.0
 
 
-_TRANSLITERATION = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
-     "/": " ", "–": " ", "—": " "}
-)
+# Separators that would otherwise glue words together; the letters are site/slugs.py's.
+_SEPARATORS = str.maketrans({"/": " ", "–": " ", "—": " "})
 _TRAILING_STOPWORDS = {"und", "fuer", "der", "die", "das", "des", "den", "im", "in", "mit",
                        "durch", "von", "zur", "zum"}
 
@@ -236,7 +255,7 @@ def profile_slug(name):
     """Stable URL slug from the name: without parenthesised additions, transliterated,
     cut at a word boundary."""
     short = re.sub(r"\s*\([^)]*\)", "", name).strip() or name
-    slug = slugify(short.translate(_TRANSLITERATION))
+    slug = slugs.slugify(short.translate(_SEPARATORS))
     if len(slug) > SLUG_MAX_LENGTH:
         words = slug[: SLUG_MAX_LENGTH + 1].split("-")[:-1]
         while len(words) > 1 and words[-1] in _TRAILING_STOPWORDS:
@@ -262,15 +281,18 @@ def phase_for_status(status):
     raise DemoContentError(f"Unbekannter Status {status!r}")
 
 
-def legal_form_slug(record):
-    label = record["legal_form"]
+def legal_form_slug(record, label=None):
+    """The LegalForm slug of the record's legal form label (or of ``label``, an enrichment
+    file's), made specific (e.V., GmbH) where the record's name or note says which."""
+    label = label or record["legal_form"]
     if label not in LEGAL_FORM_BY_LABEL:
         raise DemoContentError(f"{record['name']}: unbekannte Rechtsform {label!r}")
     slug = LEGAL_FORM_BY_LABEL[label]
     if slug == "privatrechtliche-form":
         texts = {"name": record["name"], "note": record.get("note_legal_form") or ""}
         matches = {
-            child for child, pattern, where in PRIVATE_LAW_CHILDREN
+            child
+            for child, pattern, where in PRIVATE_LAW_CHILDREN
             if any(pattern.search(texts[key]) for key in where)
         }
         if len(matches) == 1:
@@ -282,9 +304,9 @@ def partner_note(partner, role):
     parts = []
     if partner.get("derived_from_municipality_list"):
         # The record's own note names an internal file; say what it means instead.
-        parts.append(DERIVED_PARTNER_NOTE.format(
-            role="Mitglied" if role == "member" else "Beteiligt"
-        ))
+        parts.append(
+            DERIVED_PARTNER_NOTE.format(role="Mitglied" if role == "member" else "Beteiligt")
+        )
     elif partner.get("note"):
         parts.append(partner["note"])
     if partner.get("uncertain"):
@@ -355,22 +377,35 @@ def _check(records):
 
 def build_page(record, slug, lookups):
     """An unsaved CooperationPage with its child objects for one record."""
+    return fill_page(CooperationPage(slug=slug), record, slug, lookups)
+
+
+def fill_page(page, record, slug, lookups):
+    """Set every field and child list of ``page`` (new or never edited) from the record."""
     name = record["name"]
     phase, end_year = phase_for_status(record.get("status"))
     legal_slug = legal_form_slug(record)
-    page = CooperationPage(
-        title=name,
-        slug=slug,
-        summary=record["description"],
-        start_year=record.get("start_year"),
-        end_year=end_year,
-        phase=phase,
-        status_note=record.get("status") or "",
-        legal_form=lookups.legal_form(legal_slug, record) if legal_slug else None,
-        legal_form_note=record.get("note_legal_form") or "",
-        cooperation_model=lookups.model(MODEL_BY_LABEL[record["model"]], record),
-        open_questions=record.get("uncertain_reason") or "",
-    )
+    page.title = name
+    page.summary = record["description"]
+    page.start_year = record.get("start_year")
+    page.end_year = end_year
+    page.phase = phase
+    page.status_note = record.get("status") or ""
+    page.legal_form = lookups.legal_form(legal_slug, record) if legal_slug else None
+    page.legal_form_note = record.get("note_legal_form") or ""
+    page.cooperation_model = lookups.model(MODEL_BY_LABEL[record["model"]], record)
+    page.open_questions = record.get("uncertain_reason") or ""
+    # What only an enrichment file fills (enrichment.apply_enrichment) starts empty.
+    for section, _heading in SECTIONS:
+        setattr(page, section, "")
+        setattr(page, f"{section}_sources", "")
+    for fact, _label in SOURCED_FACTS:
+        setattr(page, f"{fact}_source", "")
+    page.figures = []
+    page.office_contacts = []
+    page.last_reviewed = None
+    page.review_note = ""
+    page.enrichment_digest = ""
     for field_name, value, _quote in FIGURES.get(slug, []):
         setattr(page, field_name, value)
 
@@ -411,6 +446,7 @@ def build_page(record, slug, lookups):
     page.sources = [
         CooperationSource(
             sort_order=position,
+            key=f"q{position + 1}",
             url=source.get("url", ""),
             # The JSON's source note says what the page is cited for; no other field fits.
             title=source.get("title") or source.get("note", ""),
@@ -429,16 +465,48 @@ def build_page(record, slug, lookups):
         )
         for position, item in enumerate(FUNDING.get(slug, []))
     ]
+    page.tags.clear()
     for tag in TAGS.get(slug, []):
         page.tags.add(tag)
     return page
 
 
-def load_demo_content(path=DEFAULT_JSON, *, stdout=None):
-    """Create a published profile for every record that has none yet; returns a LoadReport.
+def edited_by_a_person(page_ids):
+    """The pks among ``page_ids`` with a revision saved by a user: an editor, a moderator
+    or a partner changed them, so the loader leaves them alone."""
+    from wagtail.models import Revision
 
-    A record's profile is found by its slug below the profile index. Existing profiles
-    are left as they are, since editors may have changed them.
+    return set(
+        Revision.page_revisions.filter(object_id__in=[str(pk) for pk in page_ids])
+        .exclude(user=None)
+        .values_list("object_id", flat=True)
+        .distinct()
+        .iterator()
+    )
+
+
+def enrich(page, record, enrichment, lookups):
+    """Apply ``enrichment`` (or nothing, if None) to the page built from ``record``."""
+    if enrichment is None:
+        return
+    label = enrichment.data.get("legal_form")
+    slug = legal_form_slug(record, label) if label else None
+    term = lookups.legal_form(slug, record) if slug else None
+    try:
+        apply_enrichment(page, record, enrichment, term)
+    except EnrichmentError as error:
+        raise DemoContentError(f"Anreicherungsdatei fehlerhaft: {error}") from None
+
+
+def load_demo_content(path=DEFAULT_JSON, *, enrichment_dir=ENRICHMENT_DIR, stdout=None):
+    """Create a published profile for every record that has none yet, and apply the
+    enrichment files; returns a LoadReport.
+
+    A record's profile is found by its slug below the profile index. An existing profile
+    is rewritten (record + enrichment file, as a new published revision) only if its file
+    changed since it was last applied and no person has saved a revision of it; otherwise
+    it is left as it is. A profile without a file stays as it is. Every file is checked
+    before anything is written; everything runs in one transaction.
     """
     started = time.perf_counter()
     records = read_records(path)
@@ -451,32 +519,62 @@ def load_demo_content(path=DEFAULT_JSON, *, stdout=None):
             )
         seen[slug] = record["name"]
     _check(records)
+    try:
+        enrichments = read_enrichments(records, slugs, LEGAL_FORM_BY_LABEL, enrichment_dir)
+    except EnrichmentError as error:
+        raise DemoContentError(str(error)) from None
 
     report = LoadReport()
     with transaction.atomic():
         _home, index = ensure_site_tree()
-        present = set(Page.objects.child_of(index).values_list("slug", flat=True))
-        missing = []
+        present = {
+            page.slug: page
+            for page in CooperationPage.objects.child_of(index).only(
+                "pk", "slug", "enrichment_digest"
+            )
+        }
+        others = set(Page.objects.child_of(index).values_list("slug", flat=True))
+        stale = {
+            slug: page
+            for slug, page in present.items()
+            if slug in enrichments and page.enrichment_digest != enrichments[slug].digest
+        }
+        edited = edited_by_a_person([page.pk for page in stale.values()])
+        missing, rewrite = [], []
         for slug, record in zip(slugs, records, strict=True):
-            if slug in present:
-                report.existing.append(record["name"])
-            else:
+            if slug not in others:
                 missing.append((slug, record))
-        if missing:
-            lookups = _Lookups([record for _slug, record in missing])
-            created = []
+            elif slug in stale and str(stale[slug].pk) not in edited:
+                rewrite.append((slug, record))
+            else:
+                if slug in stale:
+                    report.edited.append(record["name"])
+                report.existing.append(record["name"])
+        if missing or rewrite:
+            lookups = _Lookups([record for _slug, record in missing + rewrite])
+            saved = []
             # Every child row's save would refresh the page's reference index entries;
             # once per page at the end gives the same index several times faster.
             with disable_reference_index_auto_update():
                 for slug, record in missing:
                     page = build_page(record, slug, lookups)
+                    enrich(page, record, enrichments.get(slug), lookups)
                     index.add_child(instance=page)
                     page.save_revision().publish()
-                    created.append(page)
+                    saved.append(page)
                     report.created.append(record["name"])
                     if stdout is not None:
                         stdout.write(f"angelegt: {record['name']}\n")
-            for page in created:
+                for slug, record in rewrite:
+                    page = CooperationPage.objects.get(pk=present[slug].pk)
+                    fill_page(page, record, slug, lookups)
+                    enrich(page, record, enrichments[slug], lookups)
+                    page.save_revision().publish()
+                    saved.append(page)
+                    report.enriched.append(record["name"])
+                    if stdout is not None:
+                        stdout.write(f"angereichert: {record['name']}\n")
+            for page in saved:
                 ReferenceIndex.create_or_update_for_object(page)
     report.seconds = time.perf_counter() - started
     return report

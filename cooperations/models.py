@@ -1,5 +1,6 @@
 """Cooperation profiles ("Steckbriefe") and their index page."""
 
+import re
 from functools import cache
 
 from django import forms
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection, models
 from django.db.models import Q
 from django.template.loader import get_template
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -48,6 +50,65 @@ class PartnerRole(models.TextChoices):
     OTHER = "other", "sonstige Beteiligte"
 
 
+class FigureKind(models.TextChoices):
+    SAVINGS_EUR_PER_YEAR = "savings_eur_per_year", "Einsparung pro Jahr"
+    SAVINGS_PERCENT = "savings_percent", "Einsparung in Prozent"
+    COST_EUR = "cost_eur", "Kosten"
+    FUNDING_EUR = "funding_eur", "Förderung"
+    STAFF_FTE = "staff_fte", "Personal"
+    POPULATION_SERVED = "population_served", "Versorgte Einwohner"
+    CASES_PER_YEAR = "cases_per_year", "Fälle pro Jahr"
+    OTHER = "other", "Sonstige Kennzahl"
+
+
+# The text sections of a profile, in reading order: (field, heading). Each has a field
+# "<field>_sources" with the keys of the sources (CooperationSource.key) it rests on.
+SECTIONS = (
+    ("occasion", "Anlass"),
+    ("goal", "Ziel"),
+    ("implementation", "Umsetzung"),
+    ("results", "Ergebnisse"),
+    ("success_factors", "Erfolgsfaktoren"),
+    ("pitfalls", "Stolpersteine"),
+)
+# Single facts with a source key field "<field>_source".
+SOURCED_FACTS = (("legal_form", "Rechtsform"), ("phase", "Phase"), ("start_year", "Startjahr"))
+
+
+def split_keys(value):
+    """Source keys from a field like "s1, s2" (comma or space separated), in order."""
+    return [key for key in re.split(r"[\s,;]+", value or "") if key]
+
+
+CORE_SECTIONS = ("occasion", "goal", "implementation")
+# Figures kept as page fields since the first version (search facets, inventory).
+PAGE_FIGURE_FIELDS = ("savings_percent", "savings_eur_per_year", "staff_fte", "population_served")
+
+
+def has_text(html):
+    """True if rich text contains visible text (editors may leave "<p></p>")."""
+    return bool(html and strip_tags(str(html)).strip())
+
+
+def citation_numbers(sources):
+    """{source key: its number in the list of sources (1, 2, …)}."""
+    return {source.key: number for number, source in enumerate(sources, 1) if source.key}
+
+
+def refs(numbers, keys):
+    """[(number, key)] of the keys that name a listed source, in citation order."""
+    return sorted({(numbers[key], key) for key in keys if key in numbers})
+
+
+def source_keys_field(label):
+    return models.CharField(
+        label,
+        max_length=200,
+        blank=True,
+        help_text="Kürzel der Quellen (Feld „Kürzel“ unter Quellen), z. B. „s1, s2“.",
+    )
+
+
 class CooperationIndexPage(Page):
     """Lists the published profiles below it."""
 
@@ -63,9 +124,7 @@ class CooperationIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from kooperationsatlas import routing
-
-        profiles = routing.public(request, CooperationPage.objects.live()).descendant_of(self)
+        profiles = CooperationPage.objects.live().public().descendant_of(self)
         profiles = profiles.order_by("title")
         page_obj = Paginator(profiles, self.page_size).get_page(request.GET.get("page"))
         page_obj.object_list = profile_entries(request, page_obj.object_list, heading="h2")
@@ -112,11 +171,19 @@ class CooperationPage(Page):
     task_areas = ParentalManyToManyField(TaskArea, blank=True, verbose_name="Aufgabenbereiche")
     motives = ParentalManyToManyField(Motive, blank=True, verbose_name="Motive")
 
+    legal_form_source = models.CharField("Quelle der Rechtsform", max_length=20, blank=True)
+    phase_source = models.CharField("Quelle der Phase", max_length=20, blank=True)
+    start_year_source = models.CharField("Quelle des Startjahrs", max_length=20, blank=True)
+
     occasion = RichTextField("Anlass", blank=True)
+    occasion_sources = source_keys_field("Quellen zum Anlass")
     goal = RichTextField("Ziel", blank=True)
+    goal_sources = source_keys_field("Quellen zum Ziel")
     implementation = RichTextField("Umsetzung", blank=True)
+    implementation_sources = source_keys_field("Quellen zur Umsetzung")
 
     results = RichTextField("Ergebnisse", blank=True)
+    results_sources = source_keys_field("Quellen zu den Ergebnissen")
     savings_percent = models.DecimalField(
         "Einsparung (%)", max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -129,7 +196,9 @@ class CooperationPage(Page):
     population_served = models.PositiveIntegerField("Versorgte Einwohner", null=True, blank=True)
 
     success_factors = RichTextField("Erfolgsfaktoren", blank=True)
+    success_factors_sources = source_keys_field("Quellen zu den Erfolgsfaktoren")
     pitfalls = RichTextField("Stolpersteine", blank=True)
+    pitfalls_sources = source_keys_field("Quellen zu den Stolpersteinen")
     transferability = RichTextField("Übertragbarkeit", blank=True)
     open_questions = models.TextField(
         "Was die Quellen nicht sagen",
@@ -139,6 +208,14 @@ class CooperationPage(Page):
 
     tags = ClusterTaggableManager(through=CooperationTag, blank=True, verbose_name="Schlagwörter")
     last_reviewed = models.DateField("Zuletzt geprüft", null=True, blank=True)
+    review_note = models.TextField(
+        "Was geprüft wurde",
+        blank=True,
+        help_text="Welche Quellen bei der letzten Prüfung gelesen wurden und was sie nicht sagen.",
+    )
+    # SHA-256 of the enrichment file the demo loader last applied (cooperations/enrichment.py);
+    # not shown to editors.
+    enrichment_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -154,9 +231,17 @@ class CooperationPage(Page):
         FieldPanel("summary"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
-                FieldRowPanel([FieldPanel("phase"), FieldPanel("status_note")]),
-                FieldPanel("legal_form"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("start_year"),
+                        FieldPanel("start_year_source"),
+                        FieldPanel("end_year"),
+                    ]
+                ),
+                FieldRowPanel(
+                    [FieldPanel("phase"), FieldPanel("phase_source"), FieldPanel("status_note")]
+                ),
+                FieldRowPanel([FieldPanel("legal_form"), FieldPanel("legal_form_source")]),
                 FieldPanel("legal_form_note"),
                 FieldPanel("cooperation_model"),
                 FieldPanel("task_areas", widget=forms.CheckboxSelectMultiple),
@@ -167,7 +252,14 @@ class CooperationPage(Page):
         ),
         InlinePanel("partners", heading="Partner", label="Partner", min_num=1),
         MultiFieldPanel(
-            [FieldPanel("occasion"), FieldPanel("goal"), FieldPanel("implementation")],
+            [
+                FieldPanel("occasion"),
+                FieldPanel("occasion_sources"),
+                FieldPanel("goal"),
+                FieldPanel("goal_sources"),
+                FieldPanel("implementation"),
+                FieldPanel("implementation_sources"),
+            ],
             heading="Anlass, Ziel, Umsetzung",
         ),
         MultiFieldPanel(
@@ -175,14 +267,18 @@ class CooperationPage(Page):
                 FieldRowPanel([FieldPanel("savings_percent"), FieldPanel("savings_eur_per_year")]),
                 FieldRowPanel([FieldPanel("staff_fte"), FieldPanel("population_served")]),
                 FieldPanel("results"),
+                FieldPanel("results_sources"),
             ],
             heading="Ergebnisse",
         ),
+        InlinePanel("figures", heading="Kennzahlen", label="Kennzahl"),
         InlinePanel("facts", heading="Fakten laut Quellen", label="Fakt"),
         MultiFieldPanel(
             [
                 FieldPanel("success_factors"),
+                FieldPanel("success_factors_sources"),
                 FieldPanel("pitfalls"),
+                FieldPanel("pitfalls_sources"),
                 FieldPanel("transferability"),
                 FieldPanel("open_questions"),
             ],
@@ -191,9 +287,12 @@ class CooperationPage(Page):
         InlinePanel("funding", heading="Erhaltene Förderung", label="Förderung"),
         InlinePanel("documents", heading="Dokumente", label="Dokument"),
         InlinePanel("images", heading="Bilder", label="Bild"),
+        InlinePanel("office_contacts", heading="Kontakt der Dienststelle", label="Kontakt"),
         InlinePanel("contacts", heading="Ansprechpersonen", label="Ansprechperson"),
         InlinePanel("sources", heading="Quellen", label="Quelle", min_num=1),
-        FieldPanel("last_reviewed"),
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("review_note")], heading="Prüfung"
+        ),
     ]
 
     parent_page_types = ["cooperations.CooperationIndexPage"]
@@ -214,7 +313,11 @@ class CooperationPage(Page):
         # Länder, the map and the funding rule.
         partners = list(
             self.partners.select_related(
-                "municipality__county", "municipality__state", "county__state"
+                "municipality__county",
+                "municipality__state",
+                "municipality__district",
+                "county__state",
+                "county__district",
             ).defer("municipality__boundary")  # the map reads boundaries from its memo
         )
         context["partners"] = partners
@@ -228,6 +331,17 @@ class CooperationPage(Page):
         for name, has_rows in lists.items():
             context[name] = list(getattr(self, name).all()) if has_rows else []
         context["NOT_KNOWN"] = NOT_KNOWN
+        numbers = citation_numbers(context["sources"])
+        context["citations"] = numbers
+        context["sections"] = self.filled_sections(numbers)
+        context["fact_refs"] = {
+            name: refs(numbers, [getattr(self, f"{name}_source")]) for name, _ in SOURCED_FACTS
+        }
+        for partner in partners:
+            partner.refs = refs(numbers, [partner.role_source])
+        for item in context["figures"] + context["office_contacts"]:
+            item.refs = refs(numbers, [item.source])
+        context["unknown"] = self.unknown_labels(context["figures"], context["motives"])
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
         from kooperationsatlas import caching
@@ -251,6 +365,8 @@ class CooperationPage(Page):
         "documents": "documents",
         "images": "images",
         "contacts": "contacts",
+        "office_contacts": "office_contacts",
+        "figures": "figures",
         "sources": "sources",
         "tags": "tagged_items",
     }
@@ -308,6 +424,54 @@ class CooperationPage(Page):
         if self.cooperation_model_id in terms[CooperationModel]:
             self.cooperation_model = terms[CooperationModel][self.cooperation_model_id]
 
+    def filled_sections(self, numbers):
+        """The text sections that have text, in reading order: dicts with ``name``,
+        ``heading``, ``text`` and ``refs`` (see ``refs``)."""
+        return [
+            {
+                "name": name,
+                "heading": heading,
+                "text": getattr(self, name),
+                "refs": refs(numbers, split_keys(getattr(self, f"{name}_sources"))),
+            }
+            for name, heading in SECTIONS
+            if has_text(getattr(self, name))
+        ]
+
+    def figure_kinds(self, figures):
+        """The figure kinds the profile has: its figure rows and the page's own fields."""
+        kinds = {figure.kind for figure in figures}
+        kinds |= {kind for kind in PAGE_FIGURE_FIELDS if getattr(self, kind) is not None}
+        return kinds
+
+    def unknown_labels(self, figures, motives):
+        """What the sources do not say, as the short labels of the line "Nicht bekannt: …"."""
+        kinds = self.figure_kinds(figures)
+        checks = [
+            ("Rechtsform", self.legal_form_id),
+            ("Phase", self.phase),
+            ("Startjahr", self.start_year),
+            ("Motive", motives),
+            *((heading, has_text(getattr(self, name))) for name, heading in SECTIONS),
+            ("Kosten", kinds & {FigureKind.COST_EUR}),
+            ("Einsparung", kinds & {FigureKind.SAVINGS_EUR_PER_YEAR, FigureKind.SAVINGS_PERCENT}),
+            ("Personal", kinds & {FigureKind.STAFF_FTE}),
+        ]
+        return [label for label, value in checks if not value]
+
+    def badges(self, has_figures):
+        """Short labels of what a rich profile offers, for lists ("mit Ergebnissen")."""
+        labels = []
+        if all(has_text(getattr(self, name)) for name in CORE_SECTIONS):
+            labels.append("mit Anlass, Ziel und Umsetzung")
+        if has_text(self.results):
+            labels.append("mit Ergebnissen")
+        if has_figures or any(getattr(self, kind) is not None for kind in PAGE_FIGURE_FIELDS):
+            labels.append("mit Kennzahlen")
+        if has_text(self.success_factors) or has_text(self.pitfalls):
+            labels.append("mit Erfahrungen")
+        return labels
+
     @property
     def states(self):
         """The Länder of the register partners, sorted by name."""
@@ -318,6 +482,8 @@ class CooperationPage(Page):
 # its URL.
 PROFILE_ENTRY_FIELDS = (
     "title", "url_path", "summary", "legal_form", "cooperation_model", "phase", "start_year",
+    "occasion", "goal", "implementation", "results", "success_factors", "pitfalls",
+    *PAGE_FIGURE_FIELDS,
 )  # fmt: skip
 
 
@@ -336,11 +502,19 @@ def profile_entries(request, profiles, heading="h2"):
     def render(missing):
         template = get_template("includes/profile_item.html")
         loaded = CooperationPage.objects.filter(pk__in=missing).only(*PROFILE_ENTRY_FIELDS)
+        with_figures = set(
+            CooperationFigure.objects.filter(page_id__in=missing).values_list("page_id", flat=True)
+        )
         # A plain context: the entry needs no context processor, only the request for
         # {% pageurl %} (the host is part of the key, as a URL may depend on the site).
         return {
             profile.pk: template.render(
-                {"profile": profile, "heading": heading, "request": request}
+                {
+                    "profile": profile,
+                    "badges": profile.badges(profile.pk in with_figures),
+                    "heading": heading,
+                    "request": request,
+                }
             )
             for profile in with_terms(request, loaded)
         }
@@ -396,13 +570,16 @@ class CooperationPartner(Orderable):
         help_text="Nur für Beteiligte außerhalb des Registers (z. B. GPA, IT-Dienstleister).",
     )
     role = models.CharField("Rolle", max_length=20, choices=PartnerRole.choices)
+    role_source = models.CharField(
+        "Quelle der Rolle", max_length=20, blank=True, help_text="Kürzel der Quelle"
+    )
     note = models.CharField("Hinweis", max_length=300, blank=True)
 
     panels = [
         FieldPanel("municipality"),
         FieldPanel("county"),
         FieldPanel("organisation"),
-        FieldPanel("role"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("role_source")]),
         FieldPanel("note"),
     ]
 
@@ -539,7 +716,14 @@ class CooperationSource(Orderable):
     """Where a statement on the profile comes from: a web page or a named document."""
 
     page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="sources")
+    key = models.CharField(
+        "Kürzel",
+        max_length=20,
+        blank=True,
+        help_text="Kürzel (z. B. „s1“), mit dem Abschnitte und Kennzahlen die Quelle nennen.",
+    )
     title = models.CharField("Titel", max_length=400, blank=True)
+    publisher = models.CharField("Herausgeber", max_length=300, blank=True)
     url = models.URLField("Adresse", max_length=1000, blank=True)
     document_reference = models.CharField("Dokument (ohne Adresse)", max_length=500, blank=True)
     published = models.CharField(
@@ -548,7 +732,9 @@ class CooperationSource(Orderable):
     accessed = models.DateField("Abgerufen am", null=True, blank=True)
 
     panels = [
+        FieldPanel("key"),
         FieldPanel("title"),
+        FieldPanel("publisher"),
         FieldPanel("url"),
         FieldPanel("document_reference"),
         FieldPanel("published"),
@@ -562,3 +748,53 @@ class CooperationSource(Orderable):
         super().clean()
         if not (self.url or self.document_reference):
             raise ValidationError("Bitte eine Adresse oder ein Dokument angeben.")
+
+
+class CooperationFigure(Orderable):
+    """A structured figure (savings, staff, costs, service figures) with its source."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="figures")
+    kind = models.CharField("Art", max_length=30, choices=FigureKind.choices)
+    label = models.CharField("Bezeichnung", max_length=300)
+    value = models.DecimalField("Wert", max_digits=16, decimal_places=2)
+    unit = models.CharField("Einheit", max_length=50, help_text="z. B. EUR, %, VZÄ, Einwohner")
+    year = models.PositiveSmallIntegerField("Bezugsjahr", null=True, blank=True)
+    source = models.CharField("Quelle", max_length=20, help_text="Kürzel der Quelle")
+
+    panels = [
+        FieldRowPanel([FieldPanel("kind"), FieldPanel("label")]),
+        FieldRowPanel([FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
+        FieldPanel("source"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Kennzahl"
+        verbose_name_plural = "Kennzahlen"
+
+    def __str__(self):
+        return self.label
+
+
+class OfficeContact(Orderable):
+    """The public contact of an office as a public source names it (never a private person)."""
+
+    page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="office_contacts")
+    office = models.CharField("Dienststelle", max_length=300)
+    email = models.EmailField("E-Mail", blank=True)
+    phone = models.CharField("Telefon", max_length=50, blank=True)
+    url = models.URLField("Internetseite", max_length=1000, blank=True)
+    source = models.CharField("Quelle", max_length=20, blank=True, help_text="Kürzel der Quelle")
+
+    panels = [
+        FieldPanel("office"),
+        FieldRowPanel([FieldPanel("email"), FieldPanel("phone")]),
+        FieldPanel("url"),
+        FieldPanel("source"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "Kontakt der Dienststelle"
+        verbose_name_plural = "Kontakte der Dienststellen"
+
+    def __str__(self):
+        return self.office

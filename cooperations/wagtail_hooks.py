@@ -2,6 +2,9 @@
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
@@ -109,3 +112,37 @@ class TaxonomyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyViewSetGroup)
+
+
+# --- "Steckbrief-Qualität": what each profile lacks (cooperations/quality.py) -------------
+
+
+def quality_view(request):
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import render
+
+    from .models import CooperationPage
+    from .quality import profile_gaps
+
+    if not request.user.has_perm("wagtailadmin.access_admin"):
+        raise PermissionDenied
+    return render(
+        request,
+        "cooperations/admin/quality.html",
+        {"report": profile_gaps(), "total": CooperationPage.objects.count()},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_quality_url():
+    return [path("steckbrief-qualitaet/", quality_view, name="cooperations_quality")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_quality_menu_item():
+    return MenuItem(
+        "Steckbrief-Qualität",
+        reverse("cooperations_quality"),
+        icon_name="warning",
+        order=260,
+    )

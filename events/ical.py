@@ -13,6 +13,8 @@ from django.utils import timezone
 from icalendar import Calendar, Event
 from wagtail.rich_text import expand_db_html
 
+from kooperationsatlas import links
+
 PRODID = "-//Kooperationsatlas//Veranstaltungen//DE"
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|ul|ol|div|blockquote)>|<br\s*/?>", re.IGNORECASE)
 TAG = re.compile(r"<[^>]+>")
@@ -26,10 +28,9 @@ def rich_text_to_plain(value):
     return "\n".join(line for line in lines if line)
 
 
-def event_uid(event):
-    site = event.get_site()
-    host = site.hostname if site else "kooperationsatlas"
-    return f"veranstaltung-{event.pk}@{host}"
+def event_uid(event, request=None):
+    """Stable per event and public host (``kooperationsatlas.links``)."""
+    return f"veranstaltung-{event.pk}@{links.base_host(request)}"
 
 
 def event_description(event):
@@ -52,7 +53,7 @@ def _utc(moment):
 
 def build_vevent(event, request=None):
     vevent = Event()
-    vevent.add("uid", event_uid(event))
+    vevent.add("uid", event_uid(event, request))
     stamp = event.last_published_at or event.latest_revision_created_at or timezone.now()
     vevent.add("dtstamp", _utc(stamp))
     if event.all_day:
@@ -69,7 +70,7 @@ def build_vevent(event, request=None):
     location = event.location_text
     if location:
         vevent.add("location", location)
-    url = event.get_full_url(request)
+    url = links.page_url(event, request)
     if url:
         vevent.add("url", url)
     vevent.add("categories", [event.get_kind_display()])

@@ -6,5 +6,5 @@ app_name = "events"
 
 urlpatterns = [
     path("veranstaltungen/kalender.ics", views.calendar_feed, name="feed"),
-    path("veranstaltungen/<int:pk>.ics", views.event_ical, name="event_ical"),
+    path("veranstaltungen/<id:pk>.ics", views.event_ical, name="event_ical"),
 ]

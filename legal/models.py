@@ -165,6 +165,10 @@ class LegalPage(Page):
 class AccessibilityFeedback(models.Model):
     """A barrier reported through the feedback form (BITV NRW)."""
 
+    # A snippet for the editors, never shown on a public page: a report sent through the
+    # public form must not empty the page cache (kooperationsatlas.caching.watched_types).
+    shown_on_public_pages = False
+
     page_url = models.CharField("Betroffene Seite", max_length=1000, blank=True)
     description = models.TextField("Beschreibung der Barriere", max_length=5000)
     name = models.CharField("Name", max_length=200, blank=True)

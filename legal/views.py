@@ -5,11 +5,10 @@ Function views, so a rate-limit decorator can be added where the URLs are wired.
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from kooperationsatlas import links, mail
 from kooperationsatlas.models import SiteSettings
 from kooperationsatlas.throttle import rate_limit
 
@@ -21,25 +20,18 @@ logger = logging.getLogger(__name__)
 
 def _forward(request, feedback, to):
     """Mail the feedback to the operator's contact address; False if that failed."""
-    message = EmailMessage(
-        subject="Rückmeldung zur Barrierefreiheit",
-        body=render_to_string(
+    return mail.send(
+        "Rückmeldung zur Barrierefreiheit",
+        render_to_string(
             "legal/email/feedback.txt",
             {
                 "feedback": feedback,
-                "admin_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/admin/",
+                "admin_url": links.absolute_url("/admin/", request),
             },
         ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[feedback.email] if feedback.email else None,
+        [to],
+        reply_to=[feedback.email],
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("Accessibility feedback %s could not be mailed", feedback.pk)
-        return False
-    return True
 
 
 @rate_limit("accessibility-feedback", 5, 60 * 60)

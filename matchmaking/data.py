@@ -14,6 +14,7 @@ import time
 import numpy as np
 from django.db.models import Count, Max
 from django.utils import timezone
+from wagtail.models import PageViewRestriction
 
 from boerse.models import BoerseEntry as BoerseEntryModel
 from cooperations.models import CooperationPage, CooperationPartner, TaskArea
@@ -37,6 +38,8 @@ def database_version():
     borders = Neighbourhood.objects.aggregate(n=Count("id"), last=Max("id"))
     counties = County.objects.aggregate(n=Count("id"), last=Max("id"))
     pages = CooperationPage.objects.live().aggregate(n=Count("id"), last=Max("last_published_at"))
+    # a view restriction added or removed changes which profiles are public
+    restrictions = PageViewRestriction.objects.aggregate(n=Count("id"), last=Max("id"))
     partners = CooperationPartner.objects.aggregate(n=Count("id"), last=Max("id"))
     areas = TaskArea.objects.aggregate(n=Count("id"), last=Max("id"))
     entries = BoerseEntryModel.objects.aggregate(n=Count("id"), last=Max("updated_at"))
@@ -45,6 +48,7 @@ def database_version():
         tuple(borders.values()),
         tuple(counties.values()),
         tuple(pages.values()),
+        tuple(restrictions.values()),
         tuple(partners.values()),
         tuple(areas.values()),
         tuple(entries.values()),
@@ -204,7 +208,8 @@ def build_snapshot(version=()):
     bodies = build_bodies()
     pages = {
         page_id: (title, set())
-        for page_id, title in CooperationPage.objects.live().values_list("id", "title")
+        # public(): a password- or login-restricted profile is never suggested or named
+        for page_id, title in CooperationPage.objects.live().public().values_list("id", "title")
     }
     for page_id, area_id in CooperationPage.task_areas.through.objects.filter(
         cooperationpage_id__in=pages

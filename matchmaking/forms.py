@@ -15,6 +15,11 @@ PLACE = "q"
 AREAS = "aufgabe"
 RADIUS = "umkreis"
 LIMIT = "anzahl"
+SORT = "sortierung"
+SORT_CHOICES = [
+    (score.SORT_SCORE, "nach Punktzahl (beste zuerst)"),
+    (score.SORT_DISTANCE, "nach Entfernung (nächste zuerst)"),
+]
 MAX_RADIUS_KM = 500
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -126,6 +131,17 @@ class PartnerSearchForm(forms.Form):
         },
     )
 
+    sortierung = forms.ChoiceField(
+        label="Reihenfolge",
+        required=False,
+        choices=SORT_CHOICES,
+        error_messages={
+            "invalid_choice": "Unbekannte Reihenfolge „%(value)s“: erlaubt sind "
+            + " und ".join(f"„{value}“" for value, _ in SORT_CHOICES)
+            + "."
+        },
+    )
+
     def __init__(self, data=None, *args, areas=None, **kwargs):
         """``areas``: all task areas in display order, if the caller has them already."""
         super().__init__(data, *args, **kwargs)
@@ -202,6 +218,10 @@ class PartnerSearchForm(forms.Form):
     @property
     def radius_km(self):
         return self.cleaned_data.get(RADIUS)
+
+    @property
+    def sort(self):
+        return self.cleaned_data.get(SORT) or score.SORT_SCORE
 
     @property
     def limit(self):

@@ -12,6 +12,8 @@ from .forms import (
     MAX_RADIUS_KM,
     PLACE,
     RADIUS,
+    SORT,
+    SORT_CHOICES,
     WEIGHT_PARAMS,
 )
 
@@ -59,6 +61,15 @@ def _parameters():
             "in": "query",
             "description": f"Anzahl Vorschläge (Standard {DEFAULT_LIMIT}).",
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+        },
+        {
+            "name": SORT,
+            "in": "query",
+            "description": (
+                "Reihenfolge der Vorschläge: `punkte` (Standard: die besten nach Punktzahl) "
+                "oder `entfernung` (dieselben Vorschläge, nächste zuerst)."
+            ),
+            "schema": {"type": "string", "enum": [value for value, _ in SORT_CHOICES]},
         },
     ]
     for spec in score.COMPONENTS:
@@ -121,7 +132,15 @@ SCHEMAS = {
     },
     "PartnerResponse": {
         "type": "object",
-        "required": ["query", "task_areas", "radius_km", "weights", "results"],
+        "required": [
+            "query",
+            "task_areas",
+            "radius_km",
+            "sort",
+            "weights",
+            "results",
+            "existing_partners",
+        ],
         "properties": {
             "query": {
                 "type": "object",
@@ -145,7 +164,27 @@ SCHEMAS = {
                 "type": "object",
                 "properties": {name: {"type": "number"} for name in score.COMPONENT_NAMES},
             },
+            "sort": {"type": "string", "enum": [value for value, _ in SORT_CHOICES]},
             "results": {"type": "array", "items": _ref("PartnerSuggestion")},
+            "existing_partners": {
+                "type": "array",
+                "description": (
+                    "Bereits Partner in den gewählten Aufgabenbereichen (gemeinsame "
+                    "Kooperationen): nie unter den Vorschlägen. Leer ohne Aufgabenbereich."
+                ),
+                "items": {
+                    "type": "object",
+                    "required": ["key", "name", "kind", "url", "distance_km", "cooperations"],
+                    "properties": {
+                        "key": {"type": "string"},
+                        "name": {"type": "string"},
+                        "kind": {"type": "string"},
+                        "url": {"type": "string", "format": "uri"},
+                        "distance_km": {"type": "number"},
+                        "cooperations": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+            },
         },
     },
     "PartnerError": {

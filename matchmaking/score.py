@@ -53,6 +53,9 @@ COMPONENTS = (
     ComponentSpec("boerse", "Börse", 1.0, "offenes Angebot oder Gesuch in der Kooperationsbörse"),
 )
 COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
+# Orders of the suggestions: the best ``limit`` by points, shown by points or nearest first.
+SORT_SCORE, SORT_DISTANCE = "punkte", "entfernung"
+SORTS = (SORT_SCORE, SORT_DISTANCE)
 DEFAULT_WEIGHTS = {spec.name: spec.default_weight for spec in COMPONENTS}
 MAX_WEIGHT = 10.0
 
@@ -382,11 +385,17 @@ class Scorer:
         self.values["kind"] = (bodies.kind_code == bodies.kind_code[query]).astype(float)
 
         self.ties = {}  # body -> [cooperation titles shared with the query]
+        # body -> [titles of the query's cooperations in the chosen task areas]: partners the
+        # query already has for this task; listed apart, never suggested.
+        self.area_partners = {}
         for position in snapshot.cooperations_of.get(query, ()):
             cooperation = snapshot.cooperations[position]
+            in_area = not self.any_area and bool(cooperation.task_areas & self.matched)
             for body, _ in cooperation.members:
                 if body != query:
                     self.ties.setdefault(body, []).append(cooperation.title)
+                    if in_area:
+                        self.area_partners.setdefault(body, []).append(cooperation.title)
         ties = np.zeros(n)
         for body, titles in self.ties.items():
             ties[body] = 1.0 if len(titles) > 1 else 0.75
@@ -423,8 +432,10 @@ class Scorer:
         self.total = sum(self.values[name] * self.weights[name] for name in COMPONENT_NAMES)
         self.eligible = np.isfinite(self.distance)
         self.eligible[query] = False
-        # Bodies the caller already has as partners.
+        # Bodies the caller already has as partners, and partners in the chosen task areas.
         for body in exclude:
+            self.eligible[body] = False
+        for body in self.area_partners:
             self.eligible[body] = False
         if radius_km is not None:
             self.eligible &= self.distance <= radius_km
@@ -461,15 +472,30 @@ class Scorer:
         ranking = np.lexsort((keys, self.distance[candidates], -scores[candidates]))
         return candidates[ranking]
 
-    def top(self, limit):
-        """The best ``limit`` eligible bodies without sorting all of them."""
+    def top(self, limit, sort=SORT_SCORE):
+        """The best ``limit`` eligible bodies without sorting all of them; with
+        ``sort=SORT_DISTANCE`` the same bodies nearest first."""
+        if sort not in SORTS:
+            raise ScoreError(f"unknown sort {sort!r}")
         candidates = np.flatnonzero(self.eligible)
         if len(candidates) > limit * 4:
             scores = self.total[candidates]
             keep = np.argpartition(-scores, limit * 4)[: limit * 4]
             candidates = candidates[keep]
         ranking = np.lexsort((self.distance[candidates], -self.total[candidates]))
-        return [int(i) for i in candidates[ranking][:limit]]
+        best = [int(i) for i in candidates[ranking][:limit]]
+        if sort == SORT_DISTANCE:
+            best.sort(key=lambda body: (self.distance[body], self.bodies.keys[body]))
+        return best
+
+    def existing_partners(self):
+        """[(body, distance km, [cooperation titles])] of the query's partners in the chosen
+        task areas, nearest first (empty without a chosen task area)."""
+        found = [
+            (body, round(float(self.distance[body]), 1), list(dict.fromkeys(titles)))
+            for body, titles in self.area_partners.items()
+        ]
+        return sorted(found, key=lambda item: (item[1], self.bodies.keys[item[0]]))
 
     # --- explanations ------------------------------------------------------------------------
 
@@ -558,7 +584,19 @@ class Scorer:
         )
 
 
-def suggest(snapshot, query, task_areas=(), weights=None, radius_km=None, limit=20, exclude=()):
-    """The best ``limit`` partners for body ``query``, each with its explained components."""
+def suggest(
+    snapshot,
+    query,
+    task_areas=(),
+    weights=None,
+    radius_km=None,
+    limit=20,
+    exclude=(),
+    sort=SORT_SCORE,
+):
+    """The best ``limit`` partners for body ``query``, each with its explained components;
+    ranks follow the order shown (``sort``)."""
     scorer = Scorer(snapshot, query, task_areas, weights, radius_km, exclude)
-    return [scorer.explain(body, rank) for rank, body in enumerate(scorer.top(limit), start=1)]
+    return [
+        scorer.explain(body, rank) for rank, body in enumerate(scorer.top(limit, sort), start=1)
+    ]

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from kooperationsatlas import caching
+from kooperationsatlas import caching, links
 from kooperationsatlas.templatetags.atlas import de_number
 from register.models import register_url
 
@@ -43,15 +43,20 @@ def body_url(bodies, body):
 
 
 def run(form, request=None):
-    """(snapshot, query body, suggestions) for a valid form."""
+    """(snapshot, query body, suggestions, existing partners) for a valid form.
+
+    Existing partners are the query's partners in the chosen task areas (with their
+    cooperations): listed apart, never among the suggestions."""
     snapshot = data.get_snapshot(request)
     query = snapshot.bodies.index.get(form.place.key)
     if query is None:
         raise score.ScoreError(f"{form.place.name} ist im Register nicht als Partner verzeichnet.")
     areas = [area.pk for area in form.selected_areas]
     scorer = score.Scorer(snapshot, query, areas, form.weights, form.radius_km)
-    suggestions = [scorer.explain(b, rank) for rank, b in enumerate(scorer.top(form.limit), 1)]
-    return snapshot, query, suggestions
+    suggestions = [
+        scorer.explain(b, rank) for rank, b in enumerate(scorer.top(form.limit, form.sort), 1)
+    ]
+    return snapshot, query, suggestions, scorer.existing_partners()
 
 
 @lru_cache(maxsize=4096, typed=True)
@@ -98,7 +103,7 @@ def partner_page(request):
     if form.is_bound:
         if form.is_valid():
             try:
-                snapshot, query, suggestions = run(form, request)
+                snapshot, query, suggestions, partners = run(form, request)
             except score.ScoreError as error:
                 _score_error(form, error)
             else:
@@ -111,6 +116,11 @@ def partner_page(request):
                         (s, body_url(bodies, s.body), component_rows(s.components))
                         for s in suggestions
                     ],
+                    existing_partners=[
+                        (bodies.names[b], bodies.kinds[b], body_url(bodies, b), km, titles)
+                        for b, km, titles in partners
+                    ],
+                    sorted_by_distance=form.sort == score.SORT_DISTANCE,
                     partner_map=render_suggestion_map(
                         snapshot,
                         query,
@@ -168,7 +178,7 @@ def suggestion_data(bodies, suggestion, request):
         "name": suggestion.name,
         "kind": suggestion.kind,
         "level": "kreis" if bodies.level[suggestion.body] == score.COUNTY else "gemeinde",
-        "url": request.build_absolute_uri(body_url(bodies, suggestion.body)),
+        "url": links.absolute_url(body_url(bodies, suggestion.body), request),
         "distance_km": suggestion.distance_km,
         "score": suggestion.score,
         "components": [
@@ -190,7 +200,7 @@ def partner_api(request):
     form = PartnerSearchForm(request.GET, areas=_task_areas(request))
     if form.is_valid():
         try:
-            snapshot, query, suggestions = run(form, request)
+            snapshot, query, suggestions, partners = run(form, request)
         except score.ScoreError as error:
             _score_error(form, error)
     if form.errors:
@@ -209,8 +219,20 @@ def partner_api(request):
             },
             "task_areas": [{"slug": a.slug, "name": a.name} for a in form.selected_areas],
             "radius_km": form.radius_km,
+            "sort": form.sort,
             "weights": form.weights,
             "results": [suggestion_data(bodies, s, request) for s in suggestions],
+            "existing_partners": [
+                {
+                    "key": bodies.keys[body],
+                    "name": bodies.names[body],
+                    "kind": bodies.kinds[body],
+                    "url": links.absolute_url(body_url(bodies, body), request),
+                    "distance_km": km,
+                    "cooperations": titles,
+                }
+                for body, km, titles in partners
+            ],
         }
     )
 

@@ -2,7 +2,7 @@
 
 Built from the view's limits and the taxonomy choices so it cannot drift."""
 
-from cooperations.models import PartnerRole, Phase
+from cooperations.models import SECTIONS, FigureKind, PartnerRole, Phase
 
 from .views import DEFAULT_PAGE_SIZE, MAX_PAGE, MAX_PAGE_SIZE, MAX_QUERY_LENGTH, YEAR_MAX, YEAR_MIN
 
@@ -100,6 +100,7 @@ SCHEMAS = {
             "state_key": _nullable("string"),
             "role": {"type": "string", "enum": list(PartnerRole.values)},
             "role_label": {"type": "string"},
+            "role_source": _nullable("string", description="Kürzel der Quelle der Rolle"),
         },
     },
     "Profile": {
@@ -134,6 +135,9 @@ SCHEMAS = {
             "phase_label": _nullable("string"),
             "status_note": {"type": "string"},
             "legal_form": _ref("OpenDataTerm"),
+            "legal_form_source": _nullable("string", description="Kürzel der Quelle"),
+            "phase_source": _nullable("string", description="Kürzel der Quelle"),
+            "start_year_source": _nullable("string", description="Kürzel der Quelle"),
             "cooperation_model": _ref("OpenDataTerm"),
             "task_areas": {"type": "array", "items": _ref("OpenDataTerm")},
             "partners": {"type": "array", "items": _ref("OpenDataPartner")},
@@ -146,13 +150,45 @@ SCHEMAS = {
                     "population_served": _nullable("integer"),
                 },
             },
+            "sections": {
+                "type": "object",
+                "description": "Die ausgefüllten Abschnitte (Anlass, Ziel, Umsetzung, "
+                "Ergebnisse, Erfolgsfaktoren, Stolpersteine) mit den Kürzeln ihrer Quellen.",
+                "properties": {
+                    name: {
+                        "type": "object",
+                        "properties": {
+                            "text": {"type": "string"},
+                            "sources": {"type": "array", "items": {"type": "string"}},
+                        },
+                    }
+                    for name, _heading in SECTIONS
+                },
+            },
+            "key_figures": {
+                "type": "array",
+                "description": "Kennzahlen mit Einheit, Bezugsjahr und Quelle.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {"type": "string", "enum": list(FigureKind.values)},
+                        "label": {"type": "string"},
+                        "value": {"type": "number"},
+                        "unit": {"type": "string"},
+                        "year": _nullable("integer"),
+                        "source": {"type": "string"},
+                    },
+                },
+            },
             "facts": {"type": "array", "items": {"type": "string"}},
             "sources": {
                 "type": "array",
                 "items": {
                     "type": "object",
                     "properties": {
+                        "key": {"type": "string"},
                         "title": {"type": "string"},
+                        "publisher": {"type": "string"},
                         "url": {"type": "string"},
                         "document_reference": {"type": "string"},
                         "published": {"type": "string"},
@@ -171,7 +207,22 @@ SCHEMAS = {
                     },
                 },
             },
+            "office_contacts": {
+                "type": "array",
+                "description": "Öffentliche Kontakte von Dienststellen laut Quelle.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "office": {"type": "string"},
+                        "email": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "url": {"type": "string"},
+                        "source": _nullable("string"),
+                    },
+                },
+            },
             "last_reviewed": _nullable("string", format="date"),
+            "review_note": {"type": "string"},
             "first_published_at": _nullable("string", format="date-time"),
             "last_published_at": _nullable("string", format="date-time"),
         },

@@ -7,8 +7,10 @@ so a field means the same everywhere. Only live, public profiles are ever read
 """
 
 from django.db.models import Prefetch
+from django.utils.html import strip_tags
 
-from cooperations.models import ContactPerson
+from cooperations.models import SECTIONS, ContactPerson, has_text, split_keys
+from kooperationsatlas import links
 from register.attribution import LICENCE_URL, REGISTER_ATTRIBUTION
 from register.models import County, Municipality
 from search.documents import indexable_profiles
@@ -26,6 +28,8 @@ def published_profiles():
     """Live, public profiles with everything ``profile_record`` reads; drafts never."""
     return indexable_profiles().prefetch_related(
         "sources",
+        "figures",
+        "office_contacts",
         Prefetch(
             "contacts",
             queryset=ContactPerson.objects.filter(public_display=True).order_by("sort_order", "pk"),
@@ -50,9 +54,7 @@ def _date(value):
 
 def profile_record(page, request=None):
     """One published profile; ``page`` should come from ``published_profiles()``."""
-    url = page.get_url(request=request)
-    if request is not None and url:
-        url = request.build_absolute_uri(url)
+    url = links.page_url(page, request) if request is not None else page.get_url()
     partners = []
     for partner in page.partners.all():
         partners.append(
@@ -70,6 +72,7 @@ def profile_record(page, request=None):
                 "state_key": partner.state.key if partner.state else None,
                 "role": partner.role,
                 "role_label": partner.get_role_display(),
+                "role_source": partner.role_source or None,
             }
         )
     contacts = getattr(page, "public_contacts", None)
@@ -86,6 +89,9 @@ def profile_record(page, request=None):
         "phase_label": page.get_phase_display() if page.phase else None,
         "status_note": page.status_note,
         "legal_form": _term(page.legal_form),
+        "legal_form_source": page.legal_form_source or None,
+        "phase_source": page.phase_source or None,
+        "start_year_source": page.start_year_source or None,
         "cooperation_model": _term(page.cooperation_model),
         "task_areas": [_term(term) for term in page.task_areas.all()],
         "partners": partners,
@@ -95,10 +101,24 @@ def profile_record(page, request=None):
             "staff_fte": _number(page.staff_fte),
             "population_served": page.population_served,
         },
+        "sections": sections_record(page),
+        "key_figures": [
+            {
+                "kind": figure.kind,
+                "label": figure.label,
+                "value": _number(figure.value),
+                "unit": figure.unit,
+                "year": figure.year,
+                "source": figure.source,
+            }
+            for figure in page.figures.all()
+        ],
         "facts": [fact.text for fact in page.facts.all()],
         "sources": [
             {
+                "key": source.key,
                 "title": source.title,
+                "publisher": source.publisher,
                 "url": source.url,
                 "document_reference": source.document_reference,
                 "published": source.published,
@@ -116,9 +136,32 @@ def profile_record(page, request=None):
             }
             for contact in contacts
         ],
+        "office_contacts": [
+            {
+                "office": office.office,
+                "email": office.email,
+                "phone": office.phone,
+                "url": office.url,
+                "source": office.source or None,
+            }
+            for office in page.office_contacts.all()
+        ],
         "last_reviewed": _date(page.last_reviewed),
+        "review_note": page.review_note,
         "first_published_at": _date(page.first_published_at),
         "last_published_at": _date(page.last_published_at),
+    }
+
+
+def sections_record(page):
+    """{section: {"text": plain text, "sources": [source keys]}} of the filled sections."""
+    return {
+        name: {
+            "text": strip_tags(getattr(page, name).replace("</p>", "</p>\n\n")).strip(),
+            "sources": split_keys(getattr(page, f"{name}_sources")),
+        }
+        for name, _heading in SECTIONS
+        if has_text(getattr(page, name))
     }
 
 
@@ -137,13 +180,22 @@ PROFILE_CSV_COLUMNS = [
     "partner_ags",
     "partner_county_keys",
     "partner_roles",
+    "partner_role_sources",
+    "legal_form_source",
+    "phase_source",
+    "start_year_source",
+    *(column for name, _ in SECTIONS for column in (name, f"{name}_sources")),
+    "key_figures",
     "savings_percent",
     "savings_eur_per_year",
     "staff_fte",
     "population_served",
     "sources",
+    "source_keys",
     "contacts",
+    "office_contacts",
     "last_reviewed",
+    "review_note",
     "first_published_at",
 ]
 
@@ -172,11 +224,30 @@ def profile_row(record):
         join(p["ags"] or "" for p in partners),
         join(p["county_key"] or "" for p in partners),
         join(p["role"] for p in partners),
+        join(p["role_source"] or "" for p in partners),
+        _cell(record["legal_form_source"]),
+        _cell(record["phase_source"]),
+        _cell(record["start_year_source"]),
+        *(
+            cell
+            for name, _ in SECTIONS
+            for cell in (
+                record["sections"].get(name, {}).get("text", ""),
+                " ".join(record["sections"].get(name, {}).get("sources", [])),
+            )
+        ),
+        join(
+            f"{f['label']}: {f['value']} {f['unit']}"
+            + (f" ({f['year']})" if f["year"] else "")
+            + f" [{f['source']}]"
+            for f in record["key_figures"]
+        ),
         _cell(record["figures"]["savings_percent"]),
         _cell(record["figures"]["savings_eur_per_year"]),
         _cell(record["figures"]["staff_fte"]),
         _cell(record["figures"]["population_served"]),
         join(s["url"] or s["document_reference"] for s in record["sources"]),
+        join(s["key"] for s in record["sources"]),
         join(
             ", ".join(
                 part
@@ -185,7 +256,12 @@ def profile_row(record):
             )
             for c in record["contacts"]
         ),
+        join(
+            ", ".join(part for part in (o["office"], o["email"], o["phone"], o["url"]) if part)
+            for o in record["office_contacts"]
+        ),
         _cell(record["last_reviewed"]),
+        record["review_note"],
         _cell(record["first_published_at"]),
     ]
 

@@ -1,10 +1,45 @@
-"""Sitemap sections besides Wagtail's pages: the register views and the static pages."""
+"""The sitemap: Wagtail's pages, the register views and the static pages.
 
-from django.contrib.sitemaps import Sitemap
+Every location is on the public host of ``kooperationsatlas.links`` (the configured
+SITE_BASE_URL or the request's host), the Wagtail pages included: Wagtail would take the
+host of its Site record (``http://localhost/`` on a fresh install).
+"""
+
+from urllib.parse import urlsplit
+
+from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from django.urls import reverse
-from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 
+from kooperationsatlas import links
 from register.models import County, Municipality, register_url
+
+
+class PublicHost:
+    """The ``site`` Django's sitemap framework asks for a domain: the public base URL's."""
+
+    def __init__(self, domain):
+        self.domain = self.name = domain
+
+
+class Sitemap(DjangoSitemap):
+    """Locations on the configured base URL when one is set (else the request's host)."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        base = urlsplit(links.base_url()) if links.configured() else None
+        if base is not None:
+            site, protocol = PublicHost(base.netloc), base.scheme
+        return super().get_urls(page=page, site=site, protocol=protocol)
+
+
+class PageSitemap(WagtailSitemap):
+    """Wagtail's live, public pages, their URLs moved onto the public host."""
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        for url in urls:
+            url["location"] = links.relocate(url["location"], self.request)
+        return urls
 
 
 class MunicipalitySitemap(Sitemap):

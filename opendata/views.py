@@ -7,12 +7,13 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from cooperations.models import CooperationModel, LegalForm, Phase, TaskArea
+from kooperationsatlas import links
 from register.attribution import LICENCE_URL
 from register.models import County, Municipality, State, register_url
 
@@ -193,7 +194,9 @@ def _paginate(request, queryset, params, errors, serialize):
         query = params.copy()
         query["page"] = str(number)
         query["page_size"] = str(page_size)
-        return request.build_absolute_uri(request.path + "?" + urlencode(query.lists(), doseq=True))
+        return links.absolute_url(
+            request.path + "?" + urlencode(query.lists(), doseq=True), request
+        )
 
     return {
         "total": total,
@@ -401,3 +404,17 @@ def county_detail(request, key):
     if values is None:
         return _not_found("Kreis")
     return _with_licence(_county(values))
+
+
+# --- robots.txt --------------------------------------------------------------------------
+
+# Pages that are not for search engines: the admin, the accounts' own pages and forms.
+ROBOTS_DISALLOW = ("/admin/", "/django-admin/", "/konto/", "/benachrichtigungen/")
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *"]
+    lines += [f"Disallow: {path}" for path in ROBOTS_DISALLOW]
+    lines += ["", f"Sitemap: {links.absolute_url(reverse('sitemap'), request)}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

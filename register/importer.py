@@ -20,7 +20,14 @@ from django.db.models import ProtectedError
 from tqdm import tqdm
 from wagtail.search.backends import get_search_backends
 
-from register.models import AdministrativeDistrict, County, Municipality, Neighbourhood, State
+from register.models import (
+    AdministrativeDistrict,
+    County,
+    Municipality,
+    Neighbourhood,
+    Region,
+    State,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +35,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 MUNICIPALITIES_FILE = "municipalities_de.csv"
 BOUNDARIES_FILE = "municipalities_nrw.geojson"
 NEIGHBOURS_FILE = "municipality_neighbours_nrw.csv"
+REGIONS_FILE = "regions.json"
 
 MUNICIPALITY_COLUMNS = [
     "ags",
@@ -109,13 +117,15 @@ def import_register(
     municipalities=None,
     boundaries=None,
     neighbours=None,
+    regions=None,
     progress=True,
     stdout=None,
 ):
     """Import (or update) the register and return an ImportReport.
 
-    ``municipalities``, ``boundaries`` and ``neighbours`` default to the three files in
-    ``data_dir``. Progress bars go to stderr; the summary is written to ``stdout`` if given.
+    ``municipalities``, ``boundaries``, ``neighbours`` and ``regions`` default to the four
+    files in ``data_dir``. Progress bars go to stderr; the summary is written to ``stdout``
+    if given.
     Raises RegisterImportError (database unchanged) for a malformed file or when a vanished
     municipality or Kreis is still referenced.
 
@@ -136,20 +146,24 @@ def import_register(
       Population and area are the sums over its municipalities, population_date the latest.
     - Municipality.boundary: the GeoJSON geometry of the feature with that AGS, else None.
     - Neighbourhood: each pair of the neighbours file in both directions.
+    - Region: each entry of the regions file; its ``districts`` become their Kreise, its
+      ``counties`` and ``municipalities`` are taken as they are.
     """
     data_dir = Path(data_dir)
     paths = {
         "municipalities": Path(municipalities or data_dir / MUNICIPALITIES_FILE),
         "boundaries": Path(boundaries or data_dir / BOUNDARIES_FILE),
         "neighbours": Path(neighbours or data_dir / NEIGHBOURS_FILE),
+        "regions": Path(regions or data_dir / REGIONS_FILE),
     }
     rows = read_municipalities(paths["municipalities"], progress)
     geometries = read_boundaries(paths["boundaries"], rows, paths["municipalities"].name, progress)
     pairs = read_neighbours(paths["neighbours"], rows, paths["municipalities"].name, progress)
+    region_entries = read_regions(paths["regions"], rows)
 
     report = ImportReport()
     with transaction.atomic():
-        _Writer(report, progress).write(rows, geometries, pairs)
+        _Writer(report, progress).write(rows, geometries, pairs, region_entries)
     if stdout is not None:
         stdout.write(report.summary())
     return report
@@ -421,6 +435,86 @@ def read_neighbours(path, rows, municipalities_name, progress=False):
 # Derivation -------------------------------------------------------------------------------
 
 
+REGION_FIELDS = {
+    "slug",
+    "name",
+    "aliases",
+    "definition",
+    "sources",
+    "districts",
+    "counties",
+    "municipalities",
+}
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def read_regions(path, rows):
+    """Validate the regions file against the municipality rows; return its entries.
+
+    Each entry: slug, name, aliases (list), definition, sources (publisher, title, url),
+    and members as ``districts`` (3-digit keys), ``counties`` (5-digit) and/or
+    ``municipalities`` (AGS). Errors name the file, the entry and the field.
+    """
+    try:
+        entries = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RegisterImportError(f"{path}: Datei nicht gefunden") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise RegisterImportError(f"{path.name}: kein gültiges JSON ({e})") from None
+    if not isinstance(entries, list):
+        raise RegisterImportError(f"{path.name}: erwartet wird eine Liste von Regionen")
+    districts = {ags[:3] for ags, row in rows.items() if row["district_name"]}
+    counties = {ags[:5] for ags in rows}
+    seen = set()
+    for number, entry in enumerate(entries, start=1):
+
+        def error(field_name, problem, number=number, entry=entry):
+            name = entry.get("name") if isinstance(entry, dict) else None
+            label = f"Region {number}" + (f" ({name})" if name else "")
+            return RegisterImportError(f"{path.name}, {label}, Feld {field_name}: {problem}")
+
+        if not isinstance(entry, dict):
+            raise error("-", "erwartet wird ein Objekt")
+        for unknown in sorted(set(entry) - REGION_FIELDS):
+            raise error(unknown, "unbekanntes Feld")
+        for name in ("slug", "name", "definition"):
+            if not isinstance(entry.get(name), str) or not entry[name].strip():
+                raise error(name, "Text fehlt")
+        if not SLUG.fullmatch(entry["slug"]):
+            raise error("slug", f"{entry['slug']!r} ist kein Kürzel (a-z, 0-9, -)")
+        if entry["slug"] in seen:
+            raise error("slug", f"{entry['slug']!r} kommt doppelt vor")
+        seen.add(entry["slug"])
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+            raise error("aliases", "erwartet wird eine Liste von Namen")
+        sources = entry.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise error("sources", "mindestens eine Quelle nötig")
+        for source in sources:
+            for name in ("publisher", "title", "url"):
+                if not isinstance(source, dict) or not source.get(name):
+                    raise error(f"sources.{name}", "Angabe fehlt")
+            if not source["url"].startswith(("https://", "http://")):
+                raise error("sources.url", f"{source['url']!r} ist keine Web-Adresse")
+        members = 0
+        for name, known in (
+            ("districts", districts),
+            ("counties", counties),
+            ("municipalities", rows),
+        ):
+            keys = entry.get(name, [])
+            if not isinstance(keys, list):
+                raise error(name, "erwartet wird eine Liste von Schlüsseln")
+            for key in keys:
+                if key not in known:
+                    raise error(name, f"Schlüssel {key!r} steht nicht im Gemeinde-Register")
+            members += len(keys)
+        if not members:
+            raise error("counties", "die Region hat keine Mitglieder")
+    return entries
+
+
 def county_kind_and_display_name(key, name, municipalities):
     """Kind and display name of a Kreis-level unit (rules in import_register's docstring)."""
     if len(municipalities) == 1 and municipalities[0]["kind"] == Municipality.Kind.KREISFREIE_STADT:
@@ -444,7 +538,7 @@ class _Writer:
         self.to_index = {}  # model -> created or updated objects for the search index
         self.vanished = {}  # model -> existing objects whose key is no longer in the files
 
-    def write(self, rows, geometries, pairs):
+    def write(self, rows, geometries, pairs, region_entries):
         states = self.sync(
             State, "key", {ags[:2]: {"name": row["state_name"]} for ags, row in rows.items()}
         )
@@ -473,6 +567,7 @@ class _Writer:
             },
         )
         self.sync_neighbourhoods(pairs, municipalities)
+        self.sync_regions(region_entries, counties, municipalities)
         # Vanished rows go last and bottom-up: their children have moved or gone by now.
         for model in (Municipality, County, AdministrativeDistrict, State):
             self.delete_vanished(model)
@@ -564,6 +659,31 @@ class _Writer:
         counts.updated += len(to_update)
         counts.unchanged += len(desired) - len(to_create) - len(to_update)
         counts.deleted += len(existing)
+
+    def sync_regions(self, entries, counties, municipalities):
+        """Regions by slug; their members are replaced with what the file says."""
+        regions = self.sync(
+            Region,
+            "slug",
+            {
+                entry["slug"]: {
+                    "name": entry["name"],
+                    "aliases": entry.get("aliases", []),
+                    "definition": entry["definition"],
+                    "sources": entry["sources"],
+                }
+                for entry in entries
+            },
+        )
+        for entry in entries:
+            region = regions[entry["slug"]]
+            county_keys = set(entry.get("counties", []))
+            county_keys |= {k for k in counties if k[:3] in set(entry.get("districts", []))}
+            region.counties.set([counties[k] for k in sorted(county_keys)])
+            region.municipalities.set([municipalities[a] for a in entry.get("municipalities", [])])
+        vanished = self.vanished.pop(Region)
+        Region.objects.filter(pk__in=[r.pk for r in vanished]).delete()
+        self.counts(Region).deleted += len(vanished)
 
     def delete_vanished(self, model):
         vanished = self.vanished[model]

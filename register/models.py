@@ -211,3 +211,40 @@ class Neighbourhood(models.Model):
 
     def __str__(self):
         return f"{self.municipality.name} – {self.neighbour.name}"
+
+
+class Region(models.Model):
+    """A named region people think in (Sauerland, Ostwestfalen-Lippe …), with its members.
+
+    Regions have no official key: each one says how its membership is defined and where that
+    definition comes from. Members are whole Kreise (or kreisfreie Städte) and single
+    municipalities where a region covers only part of a Kreis. Rows come from
+    ``register/data/regions.json`` through ``import_register``.
+    """
+
+    slug = models.SlugField("Kürzel", max_length=60, unique=True)
+    name = models.CharField("Name", max_length=100, unique=True)
+    aliases = models.JSONField(
+        "Andere Namen", default=list, blank=True, help_text="Weitere Namen, unter denen man sucht."
+    )
+    definition = models.TextField("Abgrenzung")
+    sources = models.JSONField("Quellen", default=list)
+    counties = models.ManyToManyField(
+        County, blank=True, related_name="regions", verbose_name="Kreise"
+    )
+    municipalities = models.ManyToManyField(
+        Municipality, blank=True, related_name="regions", verbose_name="Gemeinden"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "Region"
+        verbose_name_plural = "Regionen"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def search_terms(self):
+        """The name and the aliases: every way of saying this region."""
+        return [self.name, *self.aliases]

@@ -3,7 +3,6 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from cooperations.models import CooperationPage, CooperationPartner, profile_entries
-from kooperationsatlas import routing
 
 from .models import County, Municipality, Neighbourhood, State
 from .templatetags.register_maps import boundaries
@@ -20,7 +19,8 @@ def _published_profiles(request, **partner_filter):
     ``municipality=…``), by title (no drafts, no restricted pages), for
     ``profile_entries``. A subquery instead of a join with DISTINCT."""
     return (
-        routing.public(request, CooperationPage.objects.live())
+        CooperationPage.objects.live()
+        .public()
         .filter(pk__in=_partner_pages(**partner_filter))
         .order_by("title")
     )

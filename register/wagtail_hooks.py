@@ -18,7 +18,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from kooperationsatlas.editorial import DatabaseSearchSnippetViewSet
 
-from .models import County, Municipality, State
+from .models import County, Municipality, Region, State
 
 
 class ReadOnlyPermissionPolicy(BasePermissionPolicy):
@@ -28,9 +28,7 @@ class ReadOnlyPermissionPolicy(BasePermissionPolicy):
     """
 
     def user_has_permission(self, user, action):
-        return (
-            action == "view" and user.is_active and user.has_perm("wagtailadmin.access_admin")
-        )
+        return action == "view" and user.is_active and user.has_perm("wagtailadmin.access_admin")
 
     def users_with_any_permission(self, actions):
         users = get_user_model().objects.filter(is_active=True)
@@ -46,6 +44,7 @@ class ReadOnlyPermissionPolicy(BasePermissionPolicy):
 # Before the viewsets are registered, or Wagtail creates its default policy for them.
 register_permission_policy(County, ReadOnlyPermissionPolicy(County))
 register_permission_policy(Municipality, ReadOnlyPermissionPolicy(Municipality))
+register_permission_policy(Region, ReadOnlyPermissionPolicy(Region))
 
 
 class ReadOnlyIndexView(IndexView):
@@ -164,8 +163,25 @@ class MunicipalityViewSet(RegisterViewSet):
         return Municipality.objects.select_related("county").defer("boundary")
 
 
+class RegionViewSet(RegisterViewSet):
+    model = Region
+    icon = "globe"
+    list_display = ["name", "slug", "definition"]
+    search_fields = ["name", "slug"]
+    ordering = ["name"]
+    inspect_view_fields = [
+        "name",
+        "slug",
+        "aliases",
+        "definition",
+        "sources",
+        "counties",
+        "municipalities",
+    ]
+
+
 class RegisterViewSetGroup(SnippetViewSetGroup):
-    items = (MunicipalityViewSet, CountyViewSet)
+    items = (MunicipalityViewSet, CountyViewSet, RegionViewSet)
     menu_label = "Register"
     menu_name = "register"
     menu_icon = "globe"

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cooperations.models import PartnerRole, Phase
 from cooperations.taxonomy import CooperationModel, LegalForm
+from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
 from kooperationsatlas.widgets import task_area_queryset, task_area_widget
 from register.models import County, Municipality
 
@@ -128,7 +129,7 @@ def resolve_register_partner(line):
     return ParsedPartner(role=role, county=counties[0])
 
 
-class TermChoiceField(forms.ModelChoiceField):
+class TermChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 
@@ -181,7 +182,7 @@ class ReportForm(forms.Form):
             "(jetzt: %(show_value)d).",
         },
     )
-    task_areas = forms.ModelMultipleChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
         queryset=task_area_queryset(),
         widget=task_area_widget(),
@@ -201,7 +202,7 @@ class ReportForm(forms.Form):
         empty_label="nicht bekannt",
         error_messages={"invalid_choice": "Unbekannte Rechtsform."},
     )
-    cooperation_model = forms.ModelChoiceField(
+    cooperation_model = IdChoiceField(
         label="Kooperationsmodell",
         required=False,
         queryset=CooperationModel.objects.all(),

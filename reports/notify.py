@@ -5,11 +5,11 @@ Sent after the publishing transaction commits; nothing here may break publishing
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+
+from kooperationsatlas import links, mail
 
 from .models import Report
 
@@ -17,9 +17,7 @@ logger = logging.getLogger(__name__)
 
 
 def absolute_url(path):
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return links.absolute_url(path)
 
 
 def _recipient(report):
@@ -40,13 +38,7 @@ def _send(report, subject, template, context):
             **context,
         },
     )
-    EmailMessage(
-        subject=" ".join(subject.split())[:200],
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-    ).send()
-    return True
+    return mail.send(subject, body, [to])
 
 
 def notify_published(report_id):

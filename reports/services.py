@@ -5,11 +5,11 @@ import re
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.html import escape
-from django.utils.text import slugify
 from wagtail.models import Page, TaskState, WorkflowState
 from wagtail.users.models import UserProfile
 
 from cooperations.models import CooperationPage, CooperationPartner, CooperationSource
+from kooperationsatlas import slugs
 from kooperationsatlas.setup import ensure_site_tree
 
 from .models import Report
@@ -28,7 +28,7 @@ def plain_text_to_richtext(text):
 
 
 def unique_slug(parent, title):
-    base = (slugify(title) or "kooperation")[:200].strip("-") or "kooperation"
+    base = (slugs.slugify(title) or "kooperation")[:200].strip("-") or "kooperation"
     taken = set(
         Page.objects.child_of(parent).filter(slug__startswith=base).values_list("slug", flat=True)
     )

@@ -7,5 +7,5 @@ app_name = "reports"
 urlpatterns = [
     path("konto/meldungen/", views.report_list, name="list"),
     path("konto/meldungen/neu/", views.report_create, name="create"),
-    path("konto/meldungen/<int:pk>/", views.report_detail, name="detail"),
+    path("konto/meldungen/<id:pk>/", views.report_detail, name="detail"),
 ]

@@ -4,7 +4,9 @@ When Elasticsearch is configured but down or slow, the search still answers: the
 gives up after ELASTICSEARCH_TIMEOUT seconds (no retries), the embedded engine answers,
 and the page says so. A circuit breaker then sends the next searches straight to the
 embedded engine for ELASTICSEARCH_BREAKER_SECONDS, so a dead server costs one timeout,
-not one per request; the first search after that tries Elasticsearch again.
+not one per request; the first search after that tries Elasticsearch again. While live
+updates of its index failed and are not repaired (``search.indexing``), the index is stale
+and the embedded engine answers as well.
 """
 
 import logging
@@ -57,19 +59,27 @@ def _fallback(query):
     return results
 
 
-def search(query):
-    """Search with the configured engine; on any engine failure use the embedded one."""
+def index_is_stale(engine):
+    """Whether live updates of ``engine`` failed and are not repaired yet: then it may
+    still list an unpublished or restricted profile, and the embedded engine answers."""
+    from .models import PendingIndexUpdate
+
+    return PendingIndexUpdate.is_stale(engine.name)
+
+
+def _answer(query, ask, fallback):
+    """``ask(engine)`` with the configured engine; ``fallback()`` when it fails."""
     try:
         engine = primary_engine()
     except Exception:  # e.g. a malformed ELASTICSEARCH_URL: a setup error, not the user's
         logger.exception("Search engine could not be set up; the embedded engine answers")
-        return _fallback(query)
+        return fallback()
     if engine.name == embedded_engine().name:
-        return engine.search(query)
-    if breaker.is_open(engine.name):
-        return _fallback(query)
+        return ask(engine)
+    if breaker.is_open(engine.name) or index_is_stale(engine):
+        return fallback()
     try:
-        results = engine.search(query)
+        return ask(engine)
     except Exception:  # the user never sees an engine error
         cooldown = settings.ELASTICSEARCH_BREAKER_SECONDS
         logger.warning(
@@ -79,17 +89,17 @@ def search(query):
             exc_info=True,
         )
         breaker.trip(engine.name, cooldown)
-        return _fallback(query)
-    return results
+        return fallback()
+
+
+def search(query):
+    """Search with the configured engine; on any engine failure use the embedded one."""
+    return _answer(query, lambda engine: engine.search(query), lambda: _fallback(query))
 
 
 def total(query):
-    """``search(query).total``: how many profiles ``query`` finds. The embedded engine
-    counts them without building a page of results (no hits, no facet counts)."""
-    try:
-        engine = primary_engine()
-    except Exception:  # a setup error: search() logs it and falls back
-        return search(query).total
-    if engine.name == embedded_engine().name:
-        return engine.total(query)
-    return search(query).total
+    """``search(query).total``: how many profiles ``query`` finds, counted by the engine
+    without building a page of results (no hits, no facet counts)."""
+    return _answer(
+        query, lambda engine: engine.total(query), lambda: embedded_engine().total(query)
+    )

@@ -17,6 +17,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from kooperationsatlas import links
+
 from .contract import MAX_RADIUS_KM, SORTS
 from .facets import FACETS, FACETS_BY_KEY, labels_remembered
 from .forms import (
@@ -95,7 +97,7 @@ def hit_data(hit, request=None):
     return {
         "id": hit.page_id,
         "title": hit.title,
-        "url": request.build_absolute_uri(hit.url) if request is not None else hit.url,
+        "url": links.absolute_url(hit.url, request) if request is not None else hit.url,
         "summary": hit.summary,
         "highlight": safe_highlight(hit.highlight),
         "task_areas": list(display.get("task_areas") or []),
@@ -533,7 +535,7 @@ def _search_api(request):
     api = reverse("search:api")
 
     def api_url(page):
-        return request.build_absolute_uri(api + query_string(replace(shown, page=page), place))
+        return links.absolute_url(api + query_string(replace(shown, page=page), place), request)
 
     return _json(
         {
@@ -550,7 +552,7 @@ def _search_api(request):
             "engine": results.engine,
             "links": {
                 "self": api_url(shown.page),
-                "html": request.build_absolute_uri(page_url(shown, place, anchor="")),
+                "html": links.absolute_url(page_url(shown, place, anchor=""), request),
                 "next": api_url(shown.page + 1) if shown.page < results.num_pages else None,
                 "prev": api_url(shown.page - 1) if shown.page > 1 else None,
             },

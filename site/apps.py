@@ -10,3 +10,11 @@ class KooperationsatlasConfig(AppConfig):
 
         # Here rather than in the middleware, so management commands invalidate too.
         caching.connect_signals()
+
+        from . import ids
+
+        ids.register()  # the <id:pk> path converter, before any URLconf is loaded
+
+        from . import slugs
+
+        slugs.register_admin_widget()

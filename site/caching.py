@@ -24,10 +24,11 @@ generation makes every entry of every process stale at once; a miss overwrites t
 entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
 one Redis round trip, or one primary-key read in the database and one local-memory read.
 
-The generation is bumped (``bump()``) when public content changes: a page is saved,
-published, unpublished, moved or deleted, a view restriction, site, site setting,
-taxonomy term, tag, image, document or Börse entry is saved or deleted, or a register row
-is saved or deleted, and whenever the search index changes (``IndexVersion.bump()``, in
+The generation is bumped (``bump()``) when public content changes: a page is saved while
+live, published, unpublished, moved or deleted; a row of any snippet, setting, register
+model, image, document, tag, site, collection or view restriction, or of a model marked
+``shown_on_public_pages`` (Börse entries), is saved or deleted (``watched_types``, derived
+from Wagtail's registries); and whenever the search index changes (``IndexVersion.bump()``, in
 any process: publishing, ``rebuild_search_index``, also after ``import_register``).
 With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
@@ -47,18 +48,32 @@ What is cached (both request and response must qualify):
 ``PAGE_CACHE_SECONDS`` (default 300) is the timeout and bounds what no signal reports
 (e.g. an event date passing); 0 switches the page cache off.
 Responses carry ``X-Cache: HIT`` or ``MISS`` when the page was cacheable.
+
+The edge cache in front (Varnish in production, ``docker/varnish/default.vcl``) applies the
+same policy without Python: with ``WAGTAILFRONTENDCACHE`` configured (``FRONTEND_CACHE_URL``)
+every cacheable response also carries ``Surrogate-Control: max-age=<PAGE_CACHE_SECONDS>``,
+the only responses the edge stores, and every ``bump()`` purges it after the commit
+through ``wagtail.contrib.frontend_cache`` (``purge_edge``); the edge answers any purge by
+dropping every stored page, as a new generation does here.
 """
 
 import hashlib
 import logging
+import re
+import threading
+import time
 import uuid
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends import redis as redis_backend
 from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils.cache import cc_delim_re, has_vary_header
+from redis import exceptions as redis_exceptions
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +123,16 @@ def bump():
     In the database the new stamp commits (or rolls back) with the change itself; another
     store (Redis) gets it now and once more after the commit."""
     _write_generation()
+    in_atomic_block = transaction.get_connection().in_atomic_block
     in_database = isinstance(caches[GENERATION_ALIAS], DatabaseCache)
-    if not in_database and transaction.get_connection().in_atomic_block:
+    if not in_database and in_atomic_block:
         transaction.on_commit(_write_generation)
+    if edge_configured():
+        requested = time.monotonic()
+        if in_atomic_block:
+            transaction.on_commit(lambda: purge_edge(since=requested))
+        else:
+            purge_edge()
 
 
 def generation():
@@ -153,34 +175,148 @@ def lookup(key):
     return stamp, (caches[PAGE_ALIAS].get(key) if stamp else None)
 
 
+# --- the edge cache in front ---------------------------------------------------------------
+
+
+def edge_configured():
+    """Whether an HTTP cache in front is purged (``WAGTAILFRONTENDCACHE``, settings/base.py)."""
+    return bool(getattr(settings, "WAGTAILFRONTENDCACHE", None))
+
+
+_edge = {"last_purge": 0.0}
+
+
+def purge_edge(since=None):
+    """Purge the edge cache for every site (after the commit of a change to public content).
+
+    Wagtail's frontend cache sends one PURGE per site root; the edge drops every stored
+    page on any purge (``docker/varnish/default.vcl``), as a new generation does here.
+    ``since``: when the change was made; a purge this process started later already
+    covers it (a transaction that saved many rows purges once, not once per row)."""
+    from wagtail.contrib.frontend_cache.utils import purge_urls_from_cache
+    from wagtail.models import Site
+
+    if since is not None and _edge["last_purge"] > since:
+        return
+    _edge["last_purge"] = time.monotonic()
+    try:
+        purge_urls_from_cache([site.root_url + "/" for site in Site.objects.all()])
+    except Exception:  # an unreachable edge must never break publishing
+        logger.exception("Edge cache could not be purged")
+
+
 # --- the Redis backend --------------------------------------------------------------------
 
 
-class ReusingRedisCacheClient(redis_backend.RedisCacheClient):
-    """Django's Redis client wrapper, keeping one ``redis.Redis`` per connection pool.
-
-    Django builds a new ``redis.Redis`` for every cache call, and redis-py copies some 170
-    response callbacks into each: about half the CPU time of a page-cache hit (two calls).
-    The client is thread-safe and holds no state besides its pool, so one is enough."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
+# Redis errors that mean "the server is not there" (refused, reset, timed out), as opposed
+# to a wrong command; BusyLoadingError is a ConnectionError.
+REDIS_OUTAGE_ERRORS = (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
+# After an outage, Redis is tried again at most this often per process (each try costs up
+# to the socket timeouts below); meanwhile the stand-in answers at once.
+REDIS_RETRY_SECONDS = 10
+REDIS_SOCKET_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# The cache operations a RedisCache answers; during an outage its stand-in answers them.
+CACHE_OPERATIONS = (
+    "add",
+    "get",
+    "set",
+    "touch",
+    "delete",
+    "get_many",
+    "has_key",
+    "incr",
+    "set_many",
+    "delete_many",
+    "clear",
+)
+_redis_outages = {}  # LOCATION -> time.monotonic() of the last failure, in this process
+_redis_outages_lock = threading.Lock()
 
 
 class RedisCache(redis_backend.RedisCache):
-    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with the client above."""
+    """``CACHES`` backend for Redis (``settings/base.py``): Django's, with short socket
+    timeouts, and a stand-in while Redis cannot be reached.
+
+    When Redis refuses or times out, the site degrades instead of answering 500: the outage
+    is logged once (and its end once), and for ``REDIS_RETRY_SECONDS`` every call goes to
+    the stand-in without trying Redis. The stand-in is chosen by the option
+    ``OUTAGE_FALLBACK``: ``"none"`` (default) stores nothing, so the page cache is off
+    (the generation reads as unknown); ``"local-memory"`` keeps entries in this process
+    (``"default"``: login-throttle and rate-limit counters still count, per process)."""
 
     def __init__(self, server, params):
-        super().__init__(server, params)
-        self._class = ReusingRedisCacheClient
+        options = {**REDIS_SOCKET_TIMEOUTS, **params.get("OPTIONS", {})}
+        fallback = options.pop("OUTAGE_FALLBACK", "none")
+        super().__init__(server, {**params, "OPTIONS": options})
+        self.location = server if isinstance(server, str) else ",".join(server)
+        standin_params = {key: value for key, value in params.items() if key != "OPTIONS"}
+        if fallback == "local-memory":
+            self.standin = LocMemCache(f"redis-outage:{self.location}", standin_params)
+        elif fallback == "none":
+            self.standin = DummyCache(self.location, standin_params)
+        else:
+            raise ImproperlyConfigured(
+                f"OUTAGE_FALLBACK must be 'none' or 'local-memory', not {fallback!r}"
+            )
+
+    def redis_resting(self):
+        """Whether Redis failed less than REDIS_RETRY_SECONDS ago (then it is not tried)."""
+        failed_at = _redis_outages.get(self.location)
+        return failed_at is not None and time.monotonic() - failed_at < REDIS_RETRY_SECONDS
+
+    def redis_failed(self, operation):
+        with _redis_outages_lock:
+            first = self.location not in _redis_outages
+            _redis_outages[self.location] = time.monotonic()
+        if first:
+            logger.error(
+                "Redis at %s not reachable (%s): caching degraded, retried every %s s",
+                redact_url(self.location),
+                operation,
+                REDIS_RETRY_SECONDS,
+                exc_info=True,
+            )
+
+    def redis_answered(self):
+        if self.location in _redis_outages:
+            with _redis_outages_lock:
+                recovered = _redis_outages.pop(self.location, None) is not None
+            if recovered:
+                logger.warning("Redis at %s reachable again", redact_url(self.location))
+                redis_recovered(self.location)
+
+
+def redis_recovered(location):
+    """Pages stored before an outage may predate a publish during it (whose new generation
+    could not be written): the first process that reaches Redis again starts a new one."""
+    if settings.CACHES[GENERATION_ALIAS].get("LOCATION") == location:
+        _write_generation()
+
+
+def redact_url(url):
+    """``url`` without a password (redis://:secret@host → redis://:***@host)."""
+    return re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)
+
+
+def _guarded(operation):
+    def call(self, *args, **kwargs):
+        if self.redis_resting():
+            return getattr(self.standin, operation)(*args, **kwargs)
+        try:
+            result = getattr(redis_backend.RedisCache, operation)(self, *args, **kwargs)
+        except REDIS_OUTAGE_ERRORS:
+            self.redis_failed(operation)
+            return getattr(self.standin, operation)(*args, **kwargs)
+        self.redis_answered()
+        return result
+
+    call.__name__ = operation
+    call.__doc__ = getattr(redis_backend.RedisCache, operation).__doc__
+    return call
+
+
+for _operation in CACHE_OPERATIONS:
+    setattr(RedisCache, _operation, _guarded(_operation))
 
 
 # --- per-process memos under the same invalidation ------------------------------------------
@@ -242,20 +378,6 @@ def _memo_entries(current):
 # --- the policy ----------------------------------------------------------------------------
 
 
-def remember_wagtail_site(request):
-    """Give ``request`` the Wagtail Site of its host and the sites' root paths from the
-    memo, where Wagtail reads them on first use (``request._wagtail_site``,
-    ``request._wagtail_cached_site_root_paths``): finding the Site is a query with a CASE
-    over all sites, and the root paths, which every page URL needs, a cache round trip."""
-    from wagtail.models import Site
-
-    key = ("wagtail-site", request.get_host(), request.get_port())
-    request._wagtail_site = remember(request, key, lambda: Site._find_for_request(request))
-    request._wagtail_cached_site_root_paths = remember(
-        request, ("wagtail-site-root-paths",), Site.get_site_root_paths
-    )
-
-
 def cache_key(request):
     url = request.build_absolute_uri()  # scheme, host, path and the raw query string
     digest = hashlib.sha256(url.encode("utf-8", "surrogateescape")).hexdigest()
@@ -312,9 +434,10 @@ class PageCacheMiddleware:
             response["X-Cache"] = "HIT"
             return response
         request.page_cache_generation = current  # for per-process memos of the views
-        remember_wagtail_site(request)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
+            if edge_configured():
+                response["Surrogate-Control"] = f"max-age={timeout()}"
             try:
                 caches[PAGE_ALIAS].set(key, (current, response), timeout())
             except Exception:
@@ -329,45 +452,52 @@ _watched = None
 
 
 def watched_types():
-    """Model classes whose saving or deletion can change a public page."""
+    """Model classes whose saving or deletion can change a public page, derived from
+    Wagtail's registries instead of a list of the project's models: every page type
+    (``Page``), every snippet (``wagtail.snippets``: taxonomies, glossary, register …),
+    every setting, the image and document models, Wagtail's models that decide who sees
+    what (sites, collections, view restrictions), tags, every model of the ``register``
+    app, and any other model that says ``shown_on_public_pages = True`` (a Börse entry
+    appears in the partner search). A model that says ``shown_on_public_pages = False``
+    is left out even if it is a snippet (feedback sent through a public form)."""
     global _watched
     if _watched is None:
+        from django.apps import apps
         from taggit.models import Tag
         from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
         from wagtail.documents import get_document_model
         from wagtail.images import get_image_model
-        from wagtail.models import CollectionViewRestriction, Page, PageViewRestriction, Site
-
-        from boerse.models import BoerseEntry
-        from cooperations.models import CooperationModel, LegalForm, Motive, TaskArea
-        from register.models import (
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
-            State,
+        from wagtail.models import (
+            Collection,
+            CollectionViewRestriction,
+            Page,
+            PageViewRestriction,
+            Site,
         )
+        from wagtail.snippets.models import get_snippet_models
 
-        _watched = (
+        bases = (
             Page,
             PageViewRestriction,
             CollectionViewRestriction,
+            Collection,
             Site,
             BaseSiteSetting,
             BaseGenericSetting,
-            TaskArea,
-            LegalForm,
-            CooperationModel,
-            Motive,
             Tag,
             get_image_model(),
             get_document_model(),
-            BoerseEntry,
-            State,
-            AdministrativeDistrict,
-            County,
-            Municipality,
-            Neighbourhood,
+        )
+        listed = set(get_snippet_models()) | set(apps.get_app_config("register").get_models())
+        _watched = tuple(
+            model
+            for model in apps.get_models()
+            if getattr(model, "shown_on_public_pages", True) is not False
+            and (
+                issubclass(model, bases)
+                or model in listed
+                or getattr(model, "shown_on_public_pages", False) is True
+            )
         )
     return _watched
 

@@ -4,7 +4,9 @@ from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
-from wagtail.models import Page, Site
+from wagtail.models import Page
+
+from . import routing
 
 
 class HomePage(Page):
@@ -16,6 +18,12 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "Startseite"
+
+    def route(self, request, path_components):
+        """Wagtail's routing below the home page in two queries (``routing.route_below``)."""
+        if path_components:
+            return routing.route_below(self, request, path_components)
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from cooperations.models import CooperationIndexPage, CooperationPage
@@ -47,16 +55,3 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Website-Einstellungen"
-
-    @classmethod
-    def for_request(cls, request):
-        """Wagtail's, remembered per process and content generation (saving the settings
-        starts a new one): the footer of every page reads them."""
-        from kooperationsatlas import caching
-
-        attr_name = cls.get_cache_attr_name()
-        if not hasattr(request, attr_name):
-            site = Site.find_for_request(request)
-            key = ("site-settings", site.pk if site else None)
-            setattr(request, attr_name, caching.remember(request, key, lambda: cls.for_site(site)))
-        return getattr(request, attr_name)

@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from opendata import views as opendata_views
 from opendata.sitemaps import SITEMAPS
 
-from . import routing, views
+from . import views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("dokumente/", include(wagtaildocs_urls)),
     path("daten/", views.data_sources, name="data_sources"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", opendata_views.robots_txt, name="robots_txt"),
     path("", include("search.urls")),
     path("", include("register.urls")),
     path("", include("matchmaking.urls")),
@@ -37,8 +39,11 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [
-    # Wagtail's pages, routed from a map of paths (site/routing.py); Wagtail's own URLs
-    # behind it (its "_util/" views, and its serve view under the name "wagtail_serve").
-    re_path(routing.SERVE_PATTERN, routing.serve),
+    # Wagtail's pages (routed below the home page by HomePage.route, site/routing.py).
     path("", include(wagtail_urls)),
 ]
+
+# German error pages, JSON under /api/ (kooperationsatlas.errors); CSRF: CSRF_FAILURE_VIEW.
+handler400 = "kooperationsatlas.errors.bad_request"
+handler404 = "kooperationsatlas.errors.page_not_found"
+handler500 = "kooperationsatlas.errors.server_error"

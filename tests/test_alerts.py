@@ -489,7 +489,7 @@ def test_bad_input_is_shown_with_what_was_typed(logged_in, user, data, message):
     response = logged_in.post("/benachrichtigungen/neu/", data)
     assert response.status_code == 400
     content = response.content.decode()
-    assert "Die Partnersuche konnte nicht gespeichert werden" in content
+    assert "Der Suchauftrag konnte nicht gespeichert werden" in content
     assert message in content
     for key in ("ort", "radius_km", "text"):
         if data.get(key):

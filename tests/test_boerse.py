@@ -416,6 +416,43 @@ def test_interest_message_goes_to_the_poster_without_revealing_addresses(erwitte
     assert "Rückruf unter 02943 1234." in message.body
 
 
+def test_poster_sees_received_interest_on_the_entry_page_others_do_not(erwitte, anroechte):
+    entry = make_entry(anroechte, title="Anröchte bietet Beihilfe")
+    sender = login(erwitte)
+    sender.post(
+        f"/boerse/{entry.pk}/interesse/",
+        {"message": "Wir hätten Interesse. Rückruf unter 02943 1234."},
+    )
+    poster_page = login(anroechte).get(f"/boerse/{entry.pk}/").content.decode()
+    assert "Eingegangene Interessenbekundungen (1)" in poster_page
+    assert "Rückruf unter 02943 1234." in poster_page
+    assert "Erwitte Muster, Erwitte" in poster_page
+    # Without the sender's consent the address is neither on the page nor in the mail.
+    assert erwitte.email not in poster_page
+    assert "E-Mail-Adresse nicht freigegeben" in poster_page
+    assert erwitte.email not in mail.outbox[0].body
+    # The sender, other accounts and visitors never see the received messages.
+    for client in (sender, Client(), login(make_user("dritte", ags=MUENSTER))):
+        page = client.get(f"/boerse/{entry.pk}/").content.decode()
+        assert "Eingegangene Interessenbekundungen" not in page
+        assert "Rückruf unter 02943 1234." not in page
+
+
+def test_sender_may_share_the_address_with_the_poster(erwitte, anroechte):
+    entry = make_entry(anroechte)
+    login(erwitte).post(
+        f"/boerse/{entry.pk}/interesse/",
+        {"message": "Bitte melden Sie sich.", "share_contact": "on"},
+    )
+    interest = InterestMessage.objects.get()
+    assert interest.share_contact is True
+    (message,) = mail.outbox
+    assert erwitte.email in message.body
+    assert message.reply_to == []  # the address is in the text, the mail stays the platform's
+    poster_page = login(anroechte).get(f"/boerse/{entry.pk}/").content.decode()
+    assert f'href="mailto:{erwitte.email}"' in poster_page
+
+
 def test_interest_bad_input_and_own_entry(erwitte, anroechte):
     entry = make_entry(anroechte)
     client = login(erwitte)

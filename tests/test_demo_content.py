@@ -1,4 +1,7 @@
-"""Demo content: the 83 real cooperations of cooperations_real.json as published profiles."""
+"""Demo content: the 83 real cooperations of cooperations_real.json as published profiles.
+
+These tests check what the loader makes of the records alone (``enrichment_dir=None``);
+the enrichment files are tested in test_enrichment.py and test_enrichment_data.py."""
 
 import json
 from decimal import Decimal
@@ -38,7 +41,7 @@ FIGURE_FIELDS = ("savings_percent", "savings_eur_per_year", "staff_fte", "popula
 def first_load(django_db_setup, django_db_blocker):
     """Load once per module (about 80 pages); rolled back when the module is done."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield load_demo_content()
+        yield load_demo_content(enrichment_dir=None)
         transaction.set_rollback(True)
     cache.clear()  # Wagtail caches site root paths of the rolled-back tree.
 
@@ -109,7 +112,7 @@ def test_loading_is_reasonably_fast(report):
 
 def test_rerun_creates_nothing_and_changes_nothing(report):
     before = snapshot()
-    again = load_demo_content()
+    again = load_demo_content(enrichment_dir=None)
     assert again.created == []
     assert len(again.existing) == 83
     assert snapshot() == before
@@ -121,18 +124,27 @@ def test_rerun_leaves_edited_profiles_alone_and_adds_only_what_is_missing(report
     edited.save_revision().publish()
     profile("Finanzzentrum Ostvest").delete()
 
-    again = load_demo_content()
+    again = load_demo_content(enrichment_dir=None)
 
-    assert again.created == [next(r["name"] for r in RECORDS if r["name"].startswith(
-        "Finanzzentrum Ostvest"))]
+    assert again.created == [
+        next(r["name"] for r in RECORDS if r["name"].startswith("Finanzzentrum Ostvest"))
+    ]
     assert profile("Standesamt Hellweg").summary == "Von der Redaktion überarbeitet."
     assert CooperationPage.objects.count() == 83
 
 
 def test_management_command_prints_a_german_summary(report):
+    from cooperations.enrichment import ENRICHMENT_DIR
+
+    files = len(list(ENRICHMENT_DIR.glob("*.json")))
     out = StringIO()
     call_command("load_demo_content", stdout=out)
-    assert "0 Steckbriefe angelegt, 83 bereits vorhanden" in out.getvalue()
+    assert (
+        f"0 Steckbriefe angelegt, {files} angereichert, {83 - files} unverändert" in out.getvalue()
+    )
+    out = StringIO()
+    call_command("load_demo_content", stdout=out)
+    assert "0 Steckbriefe angelegt, 0 angereichert, 83 unverändert" in out.getvalue()
 
 
 def test_unknown_key_is_a_clear_error_and_writes_nothing(report, tmp_path):
@@ -142,20 +154,21 @@ def test_unknown_key_is_a_clear_error_and_writes_nothing(report, tmp_path):
     path.write_text(json.dumps([record]), encoding="utf-8")
     count = CooperationPage.objects.count()
     with pytest.raises(DemoContentError, match="Erfundene Testkooperation.*05999999"):
-        load_demo_content(path)
+        load_demo_content(path, enrichment_dir=None)
     record["partners"] = [{"name": "Kein Kreis", "kreis_key": "05999", "role": "Mitglied"}]
     path.write_text(json.dumps([record]), encoding="utf-8")
     with pytest.raises(DemoContentError, match="Erfundene Testkooperation.*05999"):
-        load_demo_content(path)
+        load_demo_content(path, enrichment_dir=None)
     assert CooperationPage.objects.count() == count
 
 
 def test_slugs_are_stable_short_and_unique():
     assert len(RECORD_BY_SLUG) == len(RECORDS)
     assert all(len(slug) <= 80 for slug in RECORD_BY_SLUG)
-    assert profile_slug(
-        "Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)"
-    ) == "standesamt-hellweg"
+    assert (
+        profile_slug("Standesamt Hellweg (Verbundstandesamt Anröchte, Bad Sassendorf, Erwitte)")
+        == "standesamt-hellweg"
+    )
     assert profile_slug("Gemeinsame Beihilfestelle Erlangen / Nürnberg (Bayern)") == (
         "gemeinsame-beihilfestelle-erlangen-nuernberg"
     )
@@ -269,6 +282,19 @@ def test_finanzzentrum_baumberge_has_ended(report):
     assert page.status_note == "beendet (gekündigt zum 31.12.2022)"
 
 
+def test_joint_public_law_institutions_have_their_own_legal_form(report):
+    # Corrected on 2026-12-05 from the sources named in cooperations/data/SOURCES.md.
+    for title in ("Gemeinsame Bauhöfe Dreieich", "Koordinierungsstelle soziale Hilfen"):
+        page = profile(title)
+        assert page.legal_form.slug == "gemeinsames-kommunalunternehmen"
+        assert "Anstalt des öffentlichen Rechts" in page.legal_form_note
+    bauhoefe = profile("Gemeinsame Bauhöfe Dreieich")
+    assert bauhoefe.start_year == 2014
+    kosoz = profile("Koordinierungsstelle soziale Hilfen")
+    assert len(partners(kosoz)) == 11
+    assert set(partners(kosoz).values()) == {"member"}
+
+
 # --- field by field against the JSON ---------------------------------------------------
 
 
@@ -283,7 +309,10 @@ def test_every_profile_matches_its_record(report):
         assert [f.text for f in page.facts.all()] == record["facts"]
         # Partners keep the order of the record.
         assert [
-            p.municipality.ags if p.municipality_id else p.county.key if p.county_id
+            p.municipality.ags
+            if p.municipality_id
+            else p.county.key
+            if p.county_id
             else p.organisation
             for p in page.partners.select_related("municipality", "county")
         ] == [p.get("ags") or p.get("kreis_key") or p["name"] for p in record["partners"]]
@@ -301,19 +330,23 @@ def test_every_profile_matches_its_record(report):
 def test_unknown_start_year_stays_empty(report):
     unknown = {slug for slug, r in RECORD_BY_SLUG.items() if r["start_year"] is None}
     assert unknown
-    assert set(
-        CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True)
-    ) == unknown
+    assert (
+        set(CooperationPage.objects.filter(start_year=None).values_list("slug", flat=True))
+        == unknown
+    )
 
 
 def test_unstated_legal_form_stays_empty(report):
     unstated = {
         slug for slug, r in RECORD_BY_SLUG.items() if r["legal_form"] == "informell/unbekannt"
     }
-    assert len(unstated) == 34
-    assert set(
-        CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True)
-    ) == unstated
+    # 24 since the corrections of 2026-12-05 (cooperations/data/SOURCES.md): ten records
+    # now carry the form their sources state.
+    assert len(unstated) == 24
+    assert (
+        set(CooperationPage.objects.filter(legal_form=None).values_list("slug", flat=True))
+        == unstated
+    )
     assert not CooperationPage.objects.filter(legal_form__slug="informell").exists()
 
 
@@ -343,11 +376,12 @@ def test_phase_comes_only_from_the_status(report):
         ),
     }
     planned = CooperationPage.objects.filter(status_note="geplant (Stand Quelle)")
-    assert planned.count() == 3
+    # 2 since 2026-12-05: the Atemschutz-Pool Märkischer Kreis runs since 2021.
+    assert planned.count() == 2
     assert set(planned.values_list("phase", flat=True)) == {""}
-    assert set(
-        CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)
-    ) == {"finanzzentrum-baumberge"}
+    assert set(CooperationPage.objects.exclude(end_year=None).values_list("slug", flat=True)) == {
+        "finanzzentrum-baumberge"
+    }
 
 
 def test_outside_organisations_become_organisation_partners(report):

@@ -164,7 +164,7 @@ def test_event_ical_parses_with_uid_dtstart_summary_and_escaping(client, make_ev
         in client.get(f"/veranstaltungen/{event.pk}.ics")["Content-Disposition"]
     )
     (vevent,) = calendar.walk("VEVENT")
-    assert str(vevent["UID"]) == f"veranstaltung-{event.pk}@localhost"
+    assert str(vevent["UID"]) == f"veranstaltung-{event.pk}@testserver"
     assert vevent.decoded("DTSTART") == datetime.datetime(2099, 3, 3, 9, 0, tzinfo=datetime.UTC)
     assert vevent.decoded("DTEND") == datetime.datetime(2099, 3, 3, 11, 0, tzinfo=datetime.UTC)
     assert "DTSTAMP" in vevent
@@ -211,8 +211,8 @@ def test_feed_lists_upcoming_published_events_only(client, make_event):
     calendar, _ = parse(client.get("/veranstaltungen/kalender.ics"))
     uids = [str(vevent["UID"]) for vevent in calendar.walk("VEVENT")]
     assert uids == [
-        f"veranstaltung-{soon.pk}@localhost",
-        f"veranstaltung-{later.pk}@localhost",
+        f"veranstaltung-{soon.pk}@testserver",
+        f"veranstaltung-{later.pk}@testserver",
     ]
     assert client.get(f"/veranstaltungen/{draft.pk}.ics").status_code == 404
     assert client.get(f"/veranstaltungen/{unpublished.pk}.ics").status_code == 404

@@ -210,13 +210,51 @@ def test_ranking_prefers_the_near_neighbour_in_the_same_kreis():
 
 def test_ties_and_experience_move_a_partner_up():
     cooperations = [
-        score.Cooperation(1, "Personalverbund", frozenset({4}), ((A, "member"), (C, "provider"))),
+        # Partners in another task area; Cestadt also provides Personal with Dorf elsewhere.
+        score.Cooperation(1, "Ordnungsverbund", frozenset({3}), ((A, "member"), (C, "member"))),
+        score.Cooperation(2, "Personalverbund", frozenset({4}), ((D, "member"), (C, "provider"))),
     ]
     plain = [s.name for s in score.suggest(make_snapshot(), A, task_areas=[4])]
     tied = [s.name for s in score.suggest(make_snapshot(cooperations), A, task_areas=[4])]
     assert plain[:3] == ["Behausen", "Kreis Eins", "Cestadt"]
-    # Already a partner of Ahausen and a provider in the area: Cestadt moves to the top.
+    # Already a partner of Ahausen (elsewhere) and a provider in the area: Cestadt moves up.
     assert tied[:3] == ["Cestadt", "Behausen", "Kreis Eins"]
+
+
+def test_partners_in_the_chosen_task_area_are_listed_apart_never_suggested():
+    cooperations = [
+        score.Cooperation(1, "Personalverbund", frozenset({4}), ((A, "member"), (C, "provider"))),
+        score.Cooperation(2, "Standesamt Eins", frozenset({2}), ((A, "lead"), (B, "member"))),
+    ]
+    snapshot = make_snapshot(cooperations)
+    scorer = score.Scorer(snapshot, A, task_areas=[4])
+    suggested = [s.name for s in score.suggest(snapshot, A, task_areas=[4])]
+    assert "Cestadt" not in suggested
+    assert [(b, titles) for b, _, titles in scorer.existing_partners()] == [
+        (C, ["Personalverbund"])
+    ]
+    # Behausen is a partner in another task area: still suggested, with its reason.
+    behausen = next(s for s in score.suggest(snapshot, A, task_areas=[4]) if s.body == B)
+    ties = next(c for c in behausen.components if c.name == "ties")
+    assert ties.reason == "bereits Partner im „Standesamt Eins“"
+    # The parent area (1 Bürgerdienste) covers the Standesamt: Behausen is listed apart.
+    parent = score.Scorer(snapshot, A, task_areas=[1])
+    assert [b for b, _, _ in parent.existing_partners()] == [B]
+    assert B not in [s.body for s in score.suggest(snapshot, A, task_areas=[1])]
+    # Without a chosen task area nobody is set apart.
+    assert score.Scorer(snapshot, A).existing_partners() == []
+
+
+def test_sort_by_distance_orders_the_same_suggestions_nearest_first():
+    snapshot = make_snapshot()
+    by_score = score.suggest(snapshot, A, limit=4)
+    by_distance = score.suggest(snapshot, A, limit=4, sort=score.SORT_DISTANCE)
+    assert {s.body for s in by_score} == {s.body for s in by_distance}
+    distances = [s.distance_km for s in by_distance]
+    assert distances == sorted(distances)
+    assert [s.rank for s in by_distance] == [1, 2, 3, 4]
+    with pytest.raises(score.ScoreError):
+        score.Scorer(snapshot, A).top(4, sort="alphabet")
 
 
 def test_weights_change_the_order():

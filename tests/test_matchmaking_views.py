@@ -2,6 +2,8 @@
 name resolution, bad input (always a 400 with a reason, never a 500) and the OpenAPI
 document."""
 
+import math
+import re
 from datetime import timedelta
 
 import pytest
@@ -98,19 +100,58 @@ def test_api_ranks_with_explained_components(client, standesamt, spec):
     }
     assert body["task_areas"] == [{"slug": "standesamt", "name": "Standesamt"}]
     assert len(body["results"]) == 5
+    # Anröchte is Erwitte's partner in the Standesamt: listed apart, never suggested.
+    assert ANROECHTE not in [r["key"] for r in body["results"]]
+    (partner,) = body["existing_partners"]
+    assert partner["key"] == ANROECHTE and partner["cooperations"] == ["Standesamt Hellweg"]
+    assert partner["url"] == f"http://testserver/gemeinden/{ANROECHTE}/"
     first = body["results"][0]
-    assert first["name"] == "Anröchte" and first["rank"] == 1
+    assert first["rank"] == 1
     why = reasons(first)
-    assert why["ties"] == "bereits Partner im „Standesamt Hellweg“"
-    assert why["experience"] == "beteiligt an „Standesamt Hellweg“ (Standesamt)"
     assert why["border"].startswith("grenzt an Erwitte (") and "gemeinsame Grenze" in why["border"]
     assert why["region"] == "ebenfalls im Kreis Soest"
-    assert why["size"].startswith("ähnliche Größe (")
     assert first["score"] == pytest.approx(sum(c["points"] for c in first["components"]), abs=0.01)
-    assert first["url"] == f"http://testserver/gemeinden/{ANROECHTE}/"
+    assert first["url"].startswith("http://testserver/")
     assert [r["rank"] for r in body["results"]] == [1, 2, 3, 4, 5]
     scores = [r["score"] for r in body["results"]]
     assert scores == sorted(scores, reverse=True)
+    assert body["sort"] == "punkte"
+
+
+def test_partner_in_another_task_area_is_still_suggested_with_the_tie(client, standesamt, spec):
+    body = get_json(client, API, q="Erwitte", aufgabe="abwasser", anzahl=5)
+    validate_response(spec, "PartnerResponse", body)
+    assert body["existing_partners"] == []
+    anroechte = next(r for r in body["results"] if r["key"] == ANROECHTE)
+    assert reasons(anroechte)["ties"] == "bereits Partner im „Standesamt Hellweg“"
+
+
+def test_sort_by_distance_after_a_radius(client, standesamt, spec):
+    by_score = get_json(client, API, q="Erwitte", umkreis=15, anzahl=8)
+    body = get_json(client, API, q="Erwitte", umkreis=15, anzahl=8, sortierung="entfernung")
+    validate_response(spec, "PartnerResponse", body)
+    assert body["sort"] == "entfernung"
+    distances = [r["distance_km"] for r in body["results"]]
+    assert distances == sorted(distances) and max(distances) <= 15
+    assert {r["key"] for r in body["results"]} == {r["key"] for r in by_score["results"]}
+    assert [r["rank"] for r in body["results"]] == list(range(1, len(distances) + 1))
+    html = client.get(PAGE, {"q": "Erwitte", "umkreis": 15, "sortierung": "entfernung"})
+    text = html.content.decode()
+    assert "Nach Entfernung sortiert, die nächste zuerst" in text
+    assert '<option value="entfernung" selected>' in text
+    bad = client.get(PAGE, {"q": "Erwitte", "sortierung": "zufall"})
+    assert bad.status_code == 400
+    assert "Unbekannte Reihenfolge „zufall“" in bad.content.decode()
+
+
+def test_page_lists_existing_partners_apart(client, standesamt):
+    html = client.get(PAGE, {"q": "Erwitte", "aufgabe": "standesamt"}).content.decode()
+    section = html[html.index('id="bestehende-partner"') :]
+    assert "Bereits Partner in dieser Aufgabe (1)" in section
+    assert f'href="/gemeinden/{ANROECHTE}/">Anröchte</a>' in section
+    assert "„Standesamt Hellweg“" in section
+    cards = html[html.index('class="partner-list"') :]
+    assert "Anröchte" not in cards.split("</ol>")[0]
 
 
 def test_boerse_request_is_a_reason(client, boerse_request):
@@ -201,11 +242,44 @@ def test_page_lists_suggestions_with_reasons_and_map(client, standesamt):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Vorschläge für" in html and "Anröchte" in html
-    assert "bereits Partner im „Standesamt Hellweg“" in html
+    assert "Bereits Partner in dieser Aufgabe" in html
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="map map--partners"' in html
     assert 'class="map-query"' in html and 'class="map-marker"' in html
     assert 'value="standesamt" checked' in html
     assert "Dieselben Vorschläge als JSON" in html
+
+
+def markers(html):
+    """{rank: (cx, cy)} of the numbered markers and the map's viewBox."""
+    svg = html[html.index('class="map map--partners"') :]
+    svg = svg[: svg.index("</svg>")]
+    box = [float(v) for v in re.search(r'viewBox="([^"]+)"', svg)[1].split()]
+    found = {}
+    for group in re.finditer(r'<g class="map-marker" data-rank="(\d+)">(.*?)</g>', svg):
+        circle = re.search(r'<circle cx="([-\d.]+)" cy="([-\d.]+)" r="([\d.]+)">', group[2])
+        found[int(group[1])] = (float(circle[1]), float(circle[2]), float(circle[3]))
+        assert re.search(rf"<text [^>]*>{group[1]}</text>", group[2])
+        assert f"<title>{group[1]}. " in group[2]
+    return box, found
+
+
+def test_map_is_zoomed_to_the_suggestions_with_markers_that_do_not_overlap(client, standesamt):
+    near = client.get(PAGE, {"q": "Erwitte", "umkreis": 20, "anzahl": 20}).content.decode()
+    box, found = markers(near)
+    assert len(found) == len(re.findall(r'class="partner-card"', near)) > 10
+    # A section around Erwitte, not all of NRW (396 municipalities): only the boundaries
+    # that reach into the section are drawn.
+    svg = near[near.index('class="map map--partners"') : near.index("</svg>")]
+    assert 20 < svg.count("<path ") < 120
+    assert max(box[2], box[3]) <= 560
+    ranks = sorted(found)
+    for i in ranks:
+        x, y, r = found[i]
+        assert box[0] <= x <= box[0] + box[2] and box[1] <= y <= box[1] + box[3]
+        for j in ranks:
+            if j > i:
+                other_x, other_y, _ = found[j]
+                assert math.hypot(x - other_x, y - other_y) >= 2 * r, (i, j)
 
 
 def test_empty_page_is_a_form_with_navigation(client):

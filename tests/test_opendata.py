@@ -177,6 +177,7 @@ def test_profile_exports_equal_the_database(client, profiles):
         "state_key": "05",
         "role": "lead",
         "role_label": "federführend / Sitz",
+        "role_source": None,
     }
 
 

@@ -306,32 +306,20 @@ def test_preview_shows_unsaved_child_rows(rf, full_profile):
     assert "Vorschauprogramm" in html
 
 
-def test_empty_fields_say_nicht_bekannt(client, make_profile):
+def test_unknown_fields_are_named_in_one_line(client, make_profile):
     profile = make_profile("Ohne Angaben")
     html = get(client, profile.url).html
-    for label in (
-        "Aufgabenbereiche",
-        "Rechtsform",
-        "Kooperationsmodell",
-        "Phase",
-        "Stand laut Quelle",
-        "Startjahr",
-        "Endjahr",
-        "Motive",
-        "Zuletzt geprüft",
-    ):
-        assert re.search(
-            rf"<dt>{label}</dt>\s*<dd>\s*<span class=\"unknown\">nicht bekannt</span>", html
-        ), label
-    for heading in ("Anlass", "Ziel", "Umsetzung", "Erfolgsfaktoren", "Stolpersteine",
-                    "Übertragbarkeit"):
-        assert re.search(rf"<h3>{heading}</h3>\s*<p class=\"unknown\">nicht bekannt</p>", html)
-    for heading in ("Fakten laut Quellen", "Was die Quellen nicht sagen", "Förderung",
-                    "Ansprechpersonen"):
-        assert re.search(rf">{heading}</h2>\s*<p class=\"unknown\">nicht bekannt</p>", html)
-    assert html.count("<dd><span class=\"unknown\">nicht bekannt</span></dd>") >= 4  # figures
-    assert re.search(r">Dokumente</h2>\s*<p>keine</p>", html)
-    assert re.search(r">Bilder</h2>\s*<p>keine</p>", html)
+    line = re.search(r'<p class="unknown" id="nicht-bekannt">Nicht bekannt: ([^<]*)\.</p>', html)
+    assert line, "no line of unknown fields"
+    assert line.group(1).split(", ") == [
+        "Rechtsform", "Phase", "Startjahr", "Motive", "Anlass", "Ziel", "Umsetzung",
+        "Ergebnisse", "Erfolgsfaktoren", "Stolpersteine", "Kosten", "Einsparung", "Personal",
+    ]  # fmt: skip
+    assert "nicht bekannt" not in html
+    for heading in ("Anlass", "Fakten laut Quellen", "Was die Quellen nicht sagen", "Förderung",
+                    "Kontakt", "Dokumente", "Bilder", "Schlagwörter", "Kennzahlen"):
+        assert f">{heading}</h2>" not in html, heading
+    assert "<p>keine</p>" not in html
 
 
 def test_private_contacts_hidden_from_anonymous_visitors(client, full_profile):

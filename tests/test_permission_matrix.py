@@ -95,22 +95,22 @@ REGISTER = "200 - - - - 200"  # the same for everyone and slow: register data, t
 # matters (an approved and a pending Börse entry, a live and a draft page).
 ROUTES = {
     # --- public pages and the CMS pages (Wagtail's catch-all) ---------------------------
-    # kooperationsatlas.routing.serve: Wagtail's pages from the route map
-    "^(?!_util/)((?:[\\w\\-]+/)*)$": [
+    # Wagtail's serve view (pages below the home page routed by HomePage.route)
+    "^((?:[\\w\\-]+/)*)$": [
         case("/", ALL_200),
         case("{index_url}", ALL_200, anon=[PROFILE_TITLE, PUBLISHED_TITLE]),
         case("{profile_url}", ALL_200, anon=[PUBLIC_EMAIL], muni_a=[PRIVATE_EMAIL]),
         case("{published_url}", ALL_200, anon=[PUBLISHED_TITLE]),
         case("{draft_url}", "404 404 404 404 404 404"),
+        case("/_util/gibt-es-nicht/", "404 404 404 404 404 404"),
     ],
-    # Wagtail's own serve view, behind ours: reached only by paths below "_util/"
-    "^((?:[\\w\\-]+/)*)$": [case("/_util/gibt-es-nicht/", "404 404 404 404 404 404")],
     "_util/login/": [case("/_util/login/", ALL_200)],
     "_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/": [
         case("/_util/authenticate_with_password/999999/{draft_id}/", "404 404 404 404 404 404")
     ],
     "daten/": [case("/daten/", ALL_200)],
     "sitemap.xml": [case("/sitemap.xml", REGISTER, anon=["/kooperationen/"])],
+    "robots.txt": [case("/robots.txt", ALL_200, anon=["Sitemap: "])],
     "dokumente/^(\\d+)/(.*)$": [case("/dokumente/{document_id}/{document_file}", ALL_200)],
     "dokumente/authenticate_with_password/<int:restriction_id>/": [
         case("/dokumente/authenticate_with_password/999999/", "404 404 404 404 404 404")
@@ -175,6 +175,16 @@ ROUTES = {
     "konto/": [case("/konto/", LOGIN_THEN_200, muni_a=["Börse Wartend Kiwi"])],
     "konto/anmelden/": [case("/konto/anmelden/", ALL_200)],
     "konto/abmelden/": [case("/konto/abmelden/", "405 405 405 405 405 405")],
+    # A municipal account already has its account: sent to /konto/.
+    "konto/zugang-beantragen/": [case("/konto/zugang-beantragen/", "200 302 302 200 200 200")],
+    "konto/zugang-beantragen/danke/": [case("/konto/zugang-beantragen/danke/", ALL_200)],
+    "konto/passwort-vergessen/": [case("/konto/passwort-vergessen/", ALL_200)],
+    "konto/passwort-vergessen/gesendet/": [case("/konto/passwort-vergessen/gesendet/", ALL_200)],
+    # An invalid link answers with the German "ungültig" page.
+    "konto/passwort-festlegen/<uidb64>/<token>/": [
+        case("/konto/passwort-festlegen/MQ/ungueltig-123/", ALL_200)
+    ],
+    "konto/passwort-festlegen/fertig/": [case("/konto/passwort-festlegen/fertig/", ALL_200)],
     "benachrichtigungen/": [case("/benachrichtigungen/", LOGIN_THEN_200, muni_a=["Suche A"])],
     "benachrichtigungen/neu/": [case("/benachrichtigungen/neu/", LOGIN_THEN_200)],
     "benachrichtigungen/<int:pk>/bearbeiten/": [

@@ -19,6 +19,7 @@ from register.importer import (
     DATA_DIR,
     MUNICIPALITIES_FILE,
     NEIGHBOURS_FILE,
+    REGIONS_FILE,
     RegisterImportError,
     import_register,
 )
@@ -41,7 +42,7 @@ def data_dir(tmp_path):
     """A copy of register/data to modify."""
     target = tmp_path / "data"
     target.mkdir()
-    for name in (MUNICIPALITIES_FILE, BOUNDARIES_FILE, NEIGHBOURS_FILE):
+    for name in (MUNICIPALITIES_FILE, BOUNDARIES_FILE, NEIGHBOURS_FILE, REGIONS_FILE):
         shutil.copy(DATA_DIR / name, target / name)
     return target
 

@@ -217,8 +217,8 @@ def test_slugs_stay_unique_for_equal_titles(reporter):
     submit(client)
     slugs = sorted(r.page.slug for r in Report.objects.all())
     assert slugs == [
-        "gemeinsame-beihilfestelle-zwolfling",
-        "gemeinsame-beihilfestelle-zwolfling-2",
+        "gemeinsame-beihilfestelle-zwoelfling",
+        "gemeinsame-beihilfestelle-zwoelfling-2",
     ]
 
 

@@ -674,7 +674,7 @@ def test_the_longitude_band_never_drops_a_point_within_the_radius(
     import math
 
     from register.geo import EARTH_RADIUS_KM, distance_km
-    from search.engines.embedded import longitude_band
+    from search.engines.facet_index import longitude_band
 
     margin = math.degrees(radius / EARTH_RADIUS_KM) + 1e-9
     band = longitude_band(lat, margin, radius)

@@ -282,6 +282,18 @@ def build_search(query: SearchQuery, index=None, using=None):
     return search
 
 
+def count_body(query: SearchQuery):
+    """The body of the count request: what ``build_search`` matches, facet selections
+    included (the count API has no post_filter, so they join the query's filters)."""
+    search = build_search(query)
+    body = search.to_dict()
+    selected = list(_facet_filters(query).values())
+    match = Q(body["query"])
+    if selected:
+        match = Q("bool", must=[match], filter=selected)
+    return {"query": match.to_dict()}
+
+
 # --- responses ---------------------------------------------------------------------------
 
 
@@ -382,9 +394,19 @@ class ElasticsearchEngine:
 
     @property
     def index_client(self):
-        """Indexing may take its time and retry."""
+        """A rebuild (a command, not a request) may take its time and retry."""
         return self.client.options(
             request_timeout=INDEX_TIMEOUT, max_retries=INDEX_RETRIES, retry_on_timeout=True
+        )
+
+    @property
+    def update_client(self):
+        """Live updates run inside publishing requests: a short timeout and no retries;
+        what fails is recorded and repaired later (search.indexing)."""
+        return self.client.options(
+            request_timeout=settings.ELASTICSEARCH_UPDATE_TIMEOUT,
+            max_retries=0,
+            retry_on_timeout=False,
         )
 
     # searching
@@ -395,6 +417,9 @@ class ElasticsearchEngine:
     def search(self, query: SearchQuery) -> SearchResults:
         raw = self.build_search(query).execute().to_dict()
         return parse_response(raw, query, self.name)
+
+    def total(self, query: SearchQuery) -> int:
+        return self.client.count(index=self.alias, **count_body(query))["count"]
 
     def count(self):
         try:
@@ -422,11 +447,10 @@ class ElasticsearchEngine:
                 logger.warning("Elasticsearch bulk item failed: %s", item)
         return done
 
-    def ensure_index(self):
+    def ensure_index(self, client):
         """Live updates need the alias; before the first rebuild, create an empty index."""
         if self._alias_ready:
             return
-        client = self.index_client
         if not client.indices.exists_alias(name=self.alias):
             if client.indices.exists(index=self.alias):
                 raise RuntimeError(
@@ -440,18 +464,20 @@ class ElasticsearchEngine:
     def index_documents(self, documents):
         if not documents:
             return
-        self.ensure_index()
+        client = self.update_client
+        self.ensure_index(client)
         # wait_for: the change is searchable when the call returns, without forcing a refresh.
-        self._bulk(self.index_client, self._actions(self.alias, documents), refresh="wait_for")
+        self._bulk(client, self._actions(self.alias, documents), refresh="wait_for")
 
     def delete_documents(self, page_ids):
         if not page_ids:
             return
-        self.ensure_index()
+        client = self.update_client
+        self.ensure_index(client)
         actions = (
             {"_op_type": "delete", "_index": self.alias, "_id": page_id} for page_id in page_ids
         )
-        self._bulk(self.index_client, actions, refresh="wait_for", ignore_status=(404,))
+        self._bulk(client, actions, refresh="wait_for", ignore_status=(404,))
 
     def current_indices(self):
         """(indices behind the alias, whether the alias name is a concrete index)."""

@@ -141,7 +141,7 @@ class SqliteFullText:
         cached_stamp, vocabulary = self._vocabulary
         if cached_stamp == stamp and vocabulary is not None:
             return vocabulary
-        from .embedded import paused_gc
+        from .storage import paused_gc
 
         with paused_gc(), connection.cursor() as cursor:
             cursor.execute(f"SELECT term, doc FROM {VOCAB_TABLE}")

@@ -118,9 +118,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the dev server read while an import writes.
-    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            # WAL lets the dev server read while an import writes.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE): a
+            # transaction that read first and then writes could otherwise fail at once
+            # with "database is locked" when another process wrote meanwhile, instead of
+            # waiting. Waits up to SQLITE_TIMEOUT seconds for the lock; beyond that the
+            # request answers 503 (kooperationsatlas.errors).
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("SQLITE_TIMEOUT", "20")),
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -130,7 +139,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # (login throttling) and Wagtail's own entries, "pages" the page cache (its own store, so
 # culling pages never drops a counter), "shared" what every process must see: the page
 # cache's content generation, in the database (table from manage.py createcachetable) or
-# in that Redis.
+# in that Redis. If Redis cannot be reached the site degrades instead of failing: page cache
+# off, counters per process in local memory, logged once (caching.RedisCache).
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
     _redis = {
@@ -140,7 +150,7 @@ if CACHE_URL:
     }
     _pages = {**_redis, "KEY_PREFIX": f"{_redis['KEY_PREFIX']}-pages"}
     CACHES = {
-        "default": _redis,
+        "default": {**_redis, "OPTIONS": {"OUTAGE_FALLBACK": "local-memory"}},
         "pages": _pages,
         # the same store and prefix as the pages: one MGET reads generation and page
         "shared": {**_pages, "TIMEOUT": None},
@@ -157,10 +167,26 @@ else:
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "atlas_cache",
             "TIMEOUT": None,
+            # room for the throttle counters of many clients (culling drops counters)
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
         },
     }
+# Where throttle and rate-limit counters live (kooperationsatlas.throttle): a store all
+# worker processes share, so a limit is one limit for the site, not one per process.
+THROTTLE_CACHE_ALIAS = "default" if CACHE_URL else "shared"
 # Seconds a page stays in the page cache (also bounds what no signal reports); 0: off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+# The HTTP cache in front (Varnish, docker/varnish/default.vcl), e.g. http://varnish:6081:
+# cacheable responses tell it their lifetime, every change of public content purges it
+# through wagtail.contrib.frontend_cache (kooperationsatlas.caching, docs/operations.md).
+FRONTEND_CACHE_URL = os.environ.get("FRONTEND_CACHE_URL", "")
+if FRONTEND_CACHE_URL:
+    WAGTAILFRONTENDCACHE = {
+        "edge": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_URL,
+        }
+    }
 
 # Security (docs/security.md). Headers on every response; production adds HSTS and
 # HTTPS-only cookies. CSP and Permissions-Policy: kooperationsatlas.security.
@@ -171,6 +197,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "kooperationsatlas.errors.csrf_failure"  # German, styled; JSON under /api/
 # Login throttling (kooperationsatlas.throttle): failed logins per window, counted by the
 # backend; the middleware answers these login URLs with 429 while throttled.
 AUTHENTICATION_BACKENDS = ["kooperationsatlas.throttle.LoginThrottleBackend"]
@@ -219,6 +246,9 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds a mail server may take per connection step; sending never blocks a request longer
+# (kooperationsatlas.mail logs the failure and the caller retries later).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kooperationsatlas@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -227,13 +257,24 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 # Seconds a search may take before the embedded engine answers instead (no retries).
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "2"))
+# Seconds a live index update (publishing, unpublishing) may take; no retries. What fails is
+# recorded and repaired later (search.indexing, manage.py repair_search_index).
+ELASTICSEARCH_UPDATE_TIMEOUT = float(os.environ.get("ELASTICSEARCH_UPDATE_TIMEOUT", "3"))
 # After a failed search, Elasticsearch is skipped for this many seconds (circuit breaker).
 ELASTICSEARCH_BREAKER_SECONDS = float(os.environ.get("ELASTICSEARCH_BREAKER_SECONDS", "30"))
 # Index names start with this, so several sites (or test runs) can share one cluster.
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "kooperationsatlas")
 
 WAGTAIL_SITE_NAME = "Kooperationsatlas"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The one public base URL (scheme and host, e.g. https://atlas.example) of every absolute link
+# (sitemap, feeds, iCalendar, API, mails; site/links.py). Empty: the request's host, and
+# WAGTAILADMIN_BASE_URL where there is no request.
+SITE_BASE_URL = os.environ.get("SITE_BASE_URL", "").rstrip("/")
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL") or SITE_BASE_URL or "http://127.0.0.1:8000"
+)
+# Slugs in ASCII; German letters are transliterated (ä -> ae, ß -> ss) by site/slugs.py.
+WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_I18N_ENABLED = False
 # No calls to third-party hosts: no update check, no Gravatar avatars in the admin.
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -5,10 +5,10 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.urls import reverse
 from django.utils import numberformat
-from django.utils.html import strip_tags
 from wagtail.models import Page
 
 from cooperations.models import NOT_KNOWN, CooperationIndexPage
+from cooperations.models import has_text as text_in
 from events.models import EventIndexPage
 from funding.models import FundingIndexPage
 from guides.models import GuideIndexPage
@@ -61,7 +61,7 @@ def known(value, text=NOT_KNOWN):
 @register.filter
 def has_text(html):
     """True if rich text contains visible text (editors may leave "<p></p>")."""
-    return bool(html and strip_tags(str(html)).strip())
+    return text_in(html)
 
 
 @register.filter

@@ -19,6 +19,7 @@ from search.engines.elastic import (
     ProfileDocument,
     alias_swap_actions,
     build_search,
+    count_body,
     document_from_source,
     index_body,
     parse_response,
@@ -283,6 +284,17 @@ def test_sorts(sort, expected):
 
 def test_relevance_without_text_is_newest_first():
     assert body_for(sort="relevanz")["sort"] == body_for(sort="neueste")["sort"]
+
+
+def test_count_request_joins_the_facet_selection_to_the_query():
+    """``total`` counts what ``search`` finds: the post_filter's selection is a filter."""
+    query = SearchQuery(text="Bauhof", filters={"phase": ("umsetzung",)}, page=3)
+    search = body_for(text="Bauhof", filters={"phase": ("umsetzung",)})
+    body = count_body(query)
+    assert set(body) == {"query"}
+    assert body["query"]["bool"]["must"] == [search["query"]]
+    assert body["query"]["bool"]["filter"] == [search["post_filter"]["bool"]["filter"][0]]
+    assert count_body(SearchQuery(text="Bauhof")) == {"query": body_for(text="Bauhof")["query"]}
 
 
 def test_pagination():

@@ -13,15 +13,12 @@ from hypothesis import strategies as st
 
 from search.analysis import index_terms
 from search.contract import SearchQuery
-from search.engines.embedded import (
-    EmbeddedEngine,
-    analysed_text,
-    corrected_text,
-    highlight,
-    title_sort_key,
-)
+from search.engines.embedded import EmbeddedEngine
+from search.engines.highlight import highlight
 from search.engines.postgres_fts import tsquery_expression
 from search.engines.sqlite_fts import match_expression
+from search.engines.storage import analysed_text, title_sort_key
+from search.engines.typo import corrected_text
 from search.models import IndexedDocument, IndexVersion
 
 

@@ -163,3 +163,11 @@ def test_search_page_and_api_show_the_notice(client, elasticsearch_down, indexed
     api = client.get(reverse("search:api"), {"q": "Standesamt"})
     assert api.status_code == 200
     assert service.FALLBACK_NOTICE in str(api.json())
+
+
+@pytest.mark.django_db
+def test_total_falls_back_too(elasticsearch_down, indexed_profiles):
+    """``service.total`` asks the engine's ``total`` (contract) and falls back alike."""
+    assert service.total(SearchQuery(text="Standesamt")) == 1
+    assert service.breaker.is_open(elasticsearch_down.name)
+    assert service.total(SearchQuery(filters={"phase": ("regelbetrieb",)})) == 1

@@ -8,9 +8,11 @@ importing the register, and to repair Elasticsearch after an outage.
 import gc
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from search.documents import build_document, indexable_profiles
 from search.engines import index_engines
+from search.indexing import resolved
 
 
 def documents():
@@ -38,7 +40,9 @@ class Command(BaseCommand):
         gc.set_threshold(20_000, 20, 20)
         try:
             for engine in index_engines():
+                started = timezone.now()
                 count = engine.rebuild(documents(), total=total, progress=not no_progress)
+                resolved(engine, since=started)  # failed live updates are covered now
                 self.stdout.write(f"{engine.name}: {count} Steckbriefe indexiert.")
         finally:
             gc.set_threshold(*threshold)

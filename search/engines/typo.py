@@ -1,0 +1,98 @@
+"""Typo planning of the embedded engine: a query's clauses become a ``TextPlan`` for the
+full-text backend, with typo variants for the terms no document contains and the
+"Meinten Sie …?" text."""
+
+from dataclasses import dataclass
+
+from ..analysis import TOKEN_RE, allowed_edits, edit_distance, normalise, tokenise
+from ..models import IndexedDocument
+from .storage import analyse_token
+
+MAX_EXPANSIONS = 50  # typo variants per query term (Elasticsearch's fuzzy default)
+
+
+@dataclass
+class TextPlan:
+    """A query's clauses as the full-text index gets them, after typo expansion."""
+
+    clauses: list  # [[alternative phrase (tuple of terms), ...], ...], ANDed
+    terms: frozenset  # single terms that may match (with typo variants): for highlighting
+    phrases: tuple  # multi-word alternatives: for highlighting
+    suggestion: str | None = None
+
+
+def corrected_text(text, corrections):
+    """``text`` with each word whose normalised form is in ``corrections`` replaced."""
+    pieces, cursor, changed = [], 0, False
+    for match in TOKEN_RE.finditer(text):
+        replacement = corrections.get(normalise(match.group()))
+        if replacement is not None:
+            pieces.append(text[cursor : match.start()])
+            pieces.append(replacement)
+            cursor = match.end()
+            changed = True
+    pieces.append(text[cursor:])
+    return "".join(pieces) if changed else None
+
+
+def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
+    """Expand unknown terms to their typo variants and find "Meinten Sie …?" (only if
+    ``suggest``; it costs queries)."""
+    everything = {t for clause in clauses for phrase in clause.alternatives for t in phrase}
+    frequencies = fulltext.document_frequencies(everything)
+    terms = {p[0] for clause in clauses for p in clause.alternatives if len(p) == 1}
+    phrases = tuple(sorted({p for clause in clauses for p in clause.alternatives if len(p) > 1}))
+    expanded, corrections = [], {}
+    for clause in clauses:
+        alternatives = list(clause.alternatives)
+        for phrase in clause.alternatives:
+            if len(phrase) != 1 or frequencies.get(phrase[0]):
+                continue
+            candidates = typo_candidates(fulltext, phrase[0], stamp)
+            for candidate in candidates:
+                terms.add(candidate)
+                if (candidate,) not in alternatives:
+                    alternatives.append((candidate,))
+            # A plain word (not a synonym) that nothing contains: suggest the best.
+            plain = len(clause.alternatives) == 1 and len(clause.words) == 1
+            if candidates and plain and suggest:
+                corrections[clause.words[0]] = surface_form(
+                    fulltext, candidates[0], clause.words[0]
+                )
+        expanded.append(alternatives)
+    return TextPlan(expanded, frozenset(terms), phrases, corrected_text(text, corrections))
+
+
+def typo_candidates(fulltext, term, stamp):
+    """Vocabulary terms within fuzziness AUTO of ``term``: the nearest first, then the
+    most frequent (as Elasticsearch ranks fuzzy expansions), at most MAX_EXPANSIONS."""
+    max_edits = allowed_edits(term)
+    if not max_edits:
+        return []
+    found = fulltext.fuzzy_candidates(term, max_edits, stamp)
+    found.sort(key=lambda entry: (entry[1], -entry[2], entry[0]))
+    return [candidate for candidate, _, _ in found[:MAX_EXPANSIONS]]
+
+
+def surface_form(fulltext, term, user_word):
+    """A word as it is written in the profiles whose term is ``term`` (terms are stems
+    such as "behord"): the one closest to what the user typed. ``term`` if none."""
+    page_ids = fulltext.first_documents(term, 3)
+    best = None
+    for document in IndexedDocument.objects.filter(page_id__in=page_ids).values_list(
+        "document", flat=True
+    ):
+        text = "\n".join(
+            [
+                document.get("title") or "",
+                *(document.get("partners") or []),
+                *(document.get("keywords") or []),
+                document.get("body") or "",
+            ]
+        )
+        for token in set(tokenise(text)):
+            if analyse_token(token)[0] == term:
+                limit = max(len(token), len(user_word))
+                key = (edit_distance(normalise(token), user_word, limit), len(token), token)
+                best = min(best, key) if best else key
+    return best[2] if best else term
