@@ -12,6 +12,8 @@ browser. Failed tests leave a full-page screenshot and the page's HTML in
 $E2E_ARTIFACTS_DIR (default: var/test-artifacts/e2e/ in the checkout).
 """
 
+import email
+import email.policy
 import os
 import re
 import shutil
@@ -119,15 +121,23 @@ def wait_for(url, process, log_path, seconds=60):
 
 
 @pytest.fixture(scope="package")
-def live_site(tmp_path_factory):
+def live_site_dir(tmp_path_factory):
+    """The folder of the served site (SQLite file, media, ``server.log``)."""
+    reuse = os.environ.get("E2E_SITE_DIR")
+    var_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("e2e-site")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return var_dir
+
+
+@pytest.fixture(scope="package")
+def live_site(live_site_dir):
     """Base URL of the served throw-away site, e.g. "http://127.0.0.1:43121".
 
     E2E_SITE_DIR=<folder> keeps the built site in that folder and reuses it on the next run
     (for working on the tests; a fresh folder is built from scratch).
     """
     reuse = os.environ.get("E2E_SITE_DIR")
-    var_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("e2e-site")
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir = live_site_dir
     env = site_env(var_dir)
     if not (reuse and (var_dir / "built").exists()):
         if reuse:
@@ -258,3 +268,26 @@ def login():
         page.wait_for_load_state()
 
     return sign_in
+
+
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
+
+
+@pytest.fixture
+def sent_mails(live_site, live_site_dir):
+    """sent_mails(to=None): the mails the served site wrote so far (console backend, in its
+    server.log), oldest first, as email.message.EmailMessage; only those to ``to``."""
+
+    def read(to=None):
+        log = (live_site_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+        found = []
+        for chunk in log.split(MAIL_SEPARATOR):
+            start = chunk.find("Content-Type: ")
+            if start < 0 or "\nSubject: " not in chunk:
+                continue
+            message = email.message_from_string(chunk[start:], policy=email.policy.default)
+            if to is None or to in str(message.get("To", "")):
+                found.append(message)
+        return found
+
+    return read
