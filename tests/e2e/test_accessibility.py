@@ -116,6 +116,9 @@ PAGES = {
     "anmelden": goto("/konto/anmelden/"),
     "konto": as_municipal_account("/konto/"),
     "benachrichtigung-formular": as_municipal_account("/benachrichtigungen/neu/"),
+    "zugang-beantragen": goto("/konto/zugang-beantragen/"),
+    "passwort-vergessen": goto("/konto/passwort-vergessen/"),
+    "suchauftraege": as_municipal_account("/benachrichtigungen/"),
     "barrierefreiheit-rueckmeldung": goto("/barrierefreiheit/rueckmeldung/"),
     "meldung-formular": as_municipal_account("/konto/meldungen/neu/"),
 }
