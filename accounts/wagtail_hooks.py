@@ -129,7 +129,7 @@ class AccessRequestViewSet(SnippetViewSet):
                     FieldPanel("status"),
                     FieldPanel("note"),
                 ],
-                heading="Entscheidung",
+                heading="Prüfung und Entscheidung",
                 help_text="Genehmigen legt das kommunale Konto an (bestätigt) und schickt der "
                 "Person einen Link zum Festlegen des Passworts; Ablehnen schickt ihr die "
                 "Begründung.",

@@ -4,12 +4,16 @@ The embedded engine runs this chain in Python; the Elasticsearch index is config
 the equivalent built-in filters and the same word lists (see ``elasticsearch_analysis``):
 
     tokenise → lowercase → German normalisation (ä/ae → a, ß → ss) → stop words
-             → compound splitting (dictionary, keeps the whole word) → light German stemming
+             → compound splitting (keeps the whole word) → plural of the dictionary
+             → light German stemming
 
-Compounds are split when indexing only, so "Standesamt" finds "Standesamtverbund" but a
-search for "Standesamt" is not widened to every "…amt". At query time synonyms are
-expanded after normalisation instead. The word lists live in
-``search/data/`` so editors can extend them (a rebuild of the index applies them).
+Compounds are split against a German vocabulary: the nouns of ``data/german_words.txt``
+(generated from Wiktionary, CC BY-SA 4.0, see docs/search.md) plus the administrative
+parts of ``data/compound_parts.txt``, with linking elements (Standesamt-s-verbund). A word
+is split into the fewest parts that cover it. When indexing, the parts are indexed beside
+the word, so "Standesamt" finds "Standesamtverbund". A query word is split only when no
+document contains it (search/engines/typo.py), then against the index's own terms too.
+At query time synonyms are expanded after normalisation (``search.thesaurus``).
 """
 
 import re
@@ -18,17 +22,44 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMPOUND_PARTS_FILE = DATA_DIR / "compound_parts.txt"
-SYNONYMS_FILE = DATA_DIR / "synonyms.txt"
+GERMAN_WORDS_FILE = DATA_DIR / "german_words.txt"
 STOPWORDS_FILE = DATA_DIR / "stopwords_de.txt"
 
 TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
-# Elasticsearch dictionary_decompounder defaults we rely on, mirrored here.
-MIN_WORD_SIZE = 5
+# Compound splitting: words from MIN_WORD_SIZE letters, parts from MIN_SUBWORD_SIZE
+# (also the settings of Elasticsearch's dictionary_decompounder).
+MIN_WORD_SIZE = 6
 MIN_SUBWORD_SIZE = 3
-MAX_SUBWORD_SIZE = 20
+MAX_SUBWORD_SIZE = 24
+# Linking elements between the parts of a compound (Fugenelemente): Standesamt-s-verbund,
+# Kinder-garten, Schule → Schul-amt (a dropped final e is handled separately).
+# Parts of a query compound that every profile is about (they are all cooperations): an
+# unknown compound is searched without them ("Standesamtverbund" → Standesamt).
+COOPERATION_PARTS = frozenset(
+    {"verbund", "kooperation", "zusammenarbeit", "gemeinschaft", "partnerschaft", "interkommunal"}
+)
+LINKING_ELEMENTS = ("", "s", "es", "n", "en", "er", "e", "ns", "ens")
+# Nouns that are also word endings: never a part of their own (Wirt-schaft), nor "samt",
+# which is nearly always a linking s before "amt" (Ordnung-s-amt).
+NOT_A_PART = frozenset(
+    {"schaft", "ling", "tum", "heit", "keit", "ung", "nis", "sal", "ion", "samt"}
+)
+# Parts from the word list need this many letters (the administrative parts of
+# compound_parts.txt any number): short nouns are mostly noise (Ente-sorgung). A word that
+# is a noun itself (Standesamt) is split only into parts of MIN_PART_OF_NOUN letters.
+MIN_NOUN_PART = 4
+MIN_PART_OF_NOUN = 5
+# Adjectives are not split (bergisches is no Berg-isches).
+ADJECTIVE_ENDINGS = ("isch", "ische", "isches", "ischen", "ischer", "ischem")
+ADJECTIVE_ENDINGS += ("lich", "liche", "liches", "lichen", "licher", "lichem")
+# After these endings an "s" is a linking element, never the start of the next part
+# (Rechnungsprüfung-s-amt, not …prüfung-samt).
+S_LINKED_ENDINGS = ("ung", "heit", "keit", "schaft", "ion", "tat", "ling", "tum")
 
 
 def _read_lines(path):
@@ -47,25 +78,76 @@ def stopwords():
 
 @lru_cache(maxsize=1)
 def compound_parts():
-    """Known parts of administrative compounds, normalised (e.g. "uberwachung")."""
+    """Administrative compound parts that are not nouns of the word list (e.g. "digital")."""
     return frozenset(normalise(word) for word in _read_lines(COMPOUND_PARTS_FILE))
 
 
 @lru_cache(maxsize=1)
+def german_nouns():
+    """({normalised noun or plural}, {normalised plural: its normalised singular})."""
+    words, singular_of, ambiguous = set(), {}, set()
+    for line in _read_lines(GERMAN_WORDS_FILE):
+        singular, *plurals = (normalise(word) for word in line.split())
+        words.add(singular)
+        for plural in plurals:
+            words.add(plural)
+            if singular_of.setdefault(plural, singular) != singular:
+                ambiguous.add(plural)
+    for plural in ambiguous:
+        del singular_of[plural]
+    return frozenset(words), singular_of
+
+
+@lru_cache(maxsize=1)
+def _singulars():
+    """Every noun of the list in its first form (a plural that is a noun of its own,
+    such as Daten, keeps its own stem)."""
+    return frozenset(normalise(line.split()[0]) for line in _read_lines(GERMAN_WORDS_FILE))
+
+
+@lru_cache(maxsize=1)
+def vocabulary():
+    """Every word a compound may be split into: nouns, their plurals, the admin parts."""
+    return (german_nouns()[0] | compound_parts()) - NOT_A_PART
+
+
+@lru_cache(maxsize=1)
+def plural_stems():
+    """{normalised plural: stem of its singular} where light stemming alone would leave
+    them apart (Zentren/Zentrum, Kitas/Kita) and the plural is no noun of its own."""
+    _, singular_of = german_nouns()
+    overrides = {}
+    for plural, singular in singular_of.items():
+        if plural in _singulars() or len(plural) < MIN_SUBWORD_SIZE:
+            continue
+        target = light_stem(singular)
+        if light_stem(plural) != target:
+            overrides[plural] = target
+    return overrides
+
+
+def is_cooperation_part(part):
+    """Whether a compound part is one every cooperation is about (COOPERATION_PARTS, also
+    inflected: "gemeinschafts")."""
+    return stem(part) in _cooperation_stems()
+
+
+@lru_cache(maxsize=1)
+def _cooperation_stems():
+    return frozenset(stem(part) for part in COOPERATION_PARTS)
+
+
+def decompound_word_list():
+    """Every word the index side may split a compound into (``split_compound``); the same
+    list is Elasticsearch's dictionary_decompounder word list."""
+    return sorted(compound_parts() | {word for word in vocabulary() if len(word) >= MIN_NOUN_PART})
+
+
 def synonym_groups():
-    """Equivalence groups from synonyms.txt; each entry a tuple of normalised word tuples."""
-    groups = []
-    for line in _read_lines(SYNONYMS_FILE):
-        phrases = []
-        for phrase in line.split(","):
-            words = tuple(
-                word for word in (normalise(w) for w in tokenise(phrase)) if word not in stopwords()
-            )
-            if words and words not in phrases:
-                phrases.append(words)
-        if len(phrases) > 1:
-            groups.append(tuple(phrases))
-    return tuple(groups)
+    """The thesaurus: search.thesaurus.synonym_groups() (files and editors' entries)."""
+    from .thesaurus import synonym_groups as groups
+
+    return groups()
 
 
 def clean_text(text):
@@ -119,6 +201,13 @@ _ST_ENDING = set("bdfghklmnt")
 
 
 def stem(word):
+    """The index term of a normalised word: the stem of its singular for a plural the
+    dictionary knows (``plural_stems``), else its light stem."""
+    override = plural_stems().get(word)
+    return override if override is not None else light_stem(word)
+
+
+def light_stem(word):
     """Lucene's GermanLightStemmer (Savoy's light stemmer), on a normalised word."""
     word = word.translate(_ACCENTS)
     word = _stem_step1(word)
@@ -152,27 +241,88 @@ def _stem_step2(s):
     return s
 
 
-def decompound(word):
-    """Dictionary parts found inside a normalised word, longest match per start position.
+def split_compound(word, known=None):
+    """The parts of a normalised compound, as tuple of at least two words, or ().
 
-    Mirrors Elasticsearch's dictionary_decompounder with only_longest_match: the whole
-    word is kept by the caller; this returns only the parts.
+    ``known(part)`` says whether a part is a word (default: ``is_part(part, word)``). The
+    fewest parts win, then the fewest linking elements, then the longest shortest part.
+    A part followed by a linking element (s, es, n, en, er, e, ns, ens) or missing a
+    final e (Schul-amt) counts as its dictionary form; parts are returned as found in
+    the vocabulary (``schule``).
     """
-    parts = compound_parts()
-    if len(word) < MIN_WORD_SIZE:
-        return []
+    if len(word) < MIN_WORD_SIZE or word.endswith(ADJECTIVE_ENDINGS):
+        return ()
+    if known is None:
+        shortest = MIN_NOUN_PART if word not in vocabulary() else MIN_PART_OF_NOUN
+
+        def known(part):
+            return part in compound_parts() or (len(part) >= shortest and part in vocabulary())
+
+    return _split(word, known)
+
+
+def _split(word, known):
+    best = _best_split(word, 0, known, {})
+    return best[1] if best and len(best[1]) > 1 else ()
+
+
+INFLECTION_ENDINGS = ("s", "es", "n", "en", "e", "er", "ern")
+
+
+def _base_forms(piece):
+    """``piece`` and what it is without an inflection ending, longest first."""
+    yield piece
+    for ending in INFLECTION_ENDINGS:
+        if piece.endswith(ending) and len(piece) - len(ending) >= MIN_SUBWORD_SIZE:
+            yield piece[: -len(ending)]
+
+
+def _best_split(word, start, known, memo):
+    """(score, parts) of the best cover of ``word[start:]``; None without one."""
+    if start in memo:
+        return memo[start]
+    best = None
+    size = len(word)
+    for end in range(start + MIN_SUBWORD_SIZE, min(size, start + MAX_SUBWORD_SIZE) + 1):
+        piece = word[start:end]
+        if end == size:
+            if start:  # the whole word is no split
+                # the last part may be inflected (Kinderzentrum-s, Standesämter-n)
+                base = next((form for form in _base_forms(piece) if known(form)), None)
+                if base is not None:
+                    candidate = ((1, 0, -len(piece), -len(piece)), (base,))
+                    best = candidate if best is None or candidate[0] < best[0] else best
+            continue
+        forms = [form for form in (piece, piece + "e") if known(form)]
+        if not forms:
+            continue
+        s_linked = piece.endswith(S_LINKED_ENDINGS) and word.startswith("s", end)
+        for link in ("s",) if s_linked else LINKING_ELEMENTS:
+            if link and not word.startswith(link, end):
+                continue
+            rest = _best_split(word, end + len(link), known, memo)
+            if rest is None:
+                continue
+            (count, links, shortest, _), parts = rest
+            score = (count + 1, links + bool(link), max(shortest, -len(piece)), -len(piece))
+            candidate = (score, (forms[0], *parts))
+            if best is None or candidate[0] < best[0]:
+                best = candidate
+    memo[start] = best
+    return best
+
+
+@lru_cache(maxsize=100_000)
+def decompound(word):
+    """Compound parts of a normalised word for indexing (the caller keeps the word): its
+    parts and theirs in turn (Rechnungsprüfungsamt → rechnungsprüfung, amt, rechnung,
+    prüfung), each once."""
     found = []
-    for start in range(0, len(word) - MIN_SUBWORD_SIZE + 1):
-        longest = None
-        for size in range(MIN_SUBWORD_SIZE, MAX_SUBWORD_SIZE + 1):
-            if start + size > len(word):
-                break
-            candidate = word[start : start + size]
-            if candidate in parts and candidate != word:
-                longest = candidate
-        if longest:
-            found.append(longest)
-    return found
+    for part in split_compound(word):
+        for piece in (part, *decompound(part)):
+            if piece not in found and piece != word:
+                found.append(piece)
+    return tuple(found)
 
 
 def index_terms(text):
@@ -191,12 +341,15 @@ def index_terms(text):
 class Clause:
     """One required part of a query: any of ``alternatives`` must match.
 
-    Each alternative is a phrase (a tuple of index terms; usually one term).
-    ``words`` are the user's words it came from, for "Meinten Sie …?" and highlighting.
+    Each alternative is a phrase (a tuple of index terms; usually one term); ``phrases``
+    are the same alternatives as normalised, unstemmed words (what Elasticsearch's own
+    analyzer receives). ``words`` are the user's words it came from, for "Meinten Sie …?"
+    and highlighting.
     """
 
     alternatives: tuple[tuple[str, ...], ...]
     words: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...] = ()
 
 
 def query_clauses(text):
@@ -208,30 +361,45 @@ def query_clauses(text):
     while position < len(words):
         phrase, group = _synonym_at(words, position)
         if group:
-            alternatives = {tuple(stem(w) for w in synonym) for synonym in group}
-            clauses.append(Clause(tuple(sorted(alternatives)), phrase))
+            by_terms = {}
+            for synonym in group:
+                by_terms.setdefault(tuple(stem(w) for w in synonym), synonym)
+            alternatives = tuple(sorted(by_terms))
+            phrases = tuple(by_terms[terms] for terms in alternatives)
+            clauses.append(Clause(alternatives, phrase, phrases))
             position += len(phrase)
             continue
         word = words[position]
-        clauses.append(Clause(((stem(word),),), (word,)))
+        clauses.append(Clause(((stem(word),),), (word,), ((word,),)))
         position += 1
     return clauses
 
 
 def _synonym_at(words, position):
-    """The longest synonym phrase starting at ``position`` and its group, if any."""
+    """The longest synonym phrase starting at ``position`` and its group, if any. Words are
+    compared by their stems, so an inflected form (Kitas, Standesämter) finds its group."""
+    stems = tuple(stem(word) for word in words[position:])
     best, best_group = (), None
-    for group in synonym_groups():
-        for phrase in group:
-            if tuple(words[position : position + len(phrase)]) == phrase and len(phrase) > len(
-                best
-            ):
-                best, best_group = phrase, group
+    for group, stemmed in _stemmed_groups(synonym_groups()):
+        for phrase, phrase_stems in zip(group, stemmed, strict=True):
+            if stems[: len(phrase_stems)] == phrase_stems and len(phrase) > len(best):
+                best, best_group = tuple(words[position : position + len(phrase)]), group
     return best, best_group
 
 
+@lru_cache(maxsize=4)
+def _stemmed_groups(groups):
+    return tuple((group, tuple(tuple(map(stem, phrase)) for phrase in group)) for group in groups)
+
+
 def edit_distance(a, b, limit=2):
-    """Damerau-Levenshtein (optimal string alignment) distance, stopping early past ``limit``."""
+    """Damerau-Levenshtein (optimal string alignment) distance, ``limit + 1`` past ``limit``
+    (rapidfuzz, in C)."""
+    return OSA.distance(a, b, score_cutoff=limit)
+
+
+def _python_edit_distance(a, b, limit=2):
+    """The same in Python: the reference the tests compare rapidfuzz with."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2, previous = None, list(range(len(b) + 1))
@@ -254,29 +422,41 @@ def edit_distance(a, b, limit=2):
     return previous[-1]
 
 
+# Typo tolerance by length (Elasticsearch's fuzziness "AUTO:5,8"): none up to 4 letters
+# (short words and abbreviations: "KOD" is no typo of "kita"), one edit up to 7, else two.
+FUZZY_MIN_ONE_EDIT = 5
+FUZZY_MIN_TWO_EDITS = 8
+FUZZINESS = f"AUTO:{FUZZY_MIN_ONE_EDIT},{FUZZY_MIN_TWO_EDITS}"
+
+
 def allowed_edits(term):
-    """Elasticsearch's fuzziness AUTO: 0 edits up to 2 characters, 1 up to 5, else 2."""
-    if len(term) <= 2:
+    """Edits a typo of ``term`` may have: 0 up to 4 letters, 1 up to 7, else 2."""
+    if len(term) < FUZZY_MIN_ONE_EDIT:
         return 0
-    return 1 if len(term) <= 5 else 2
+    return 1 if len(term) < FUZZY_MIN_TWO_EDITS else 2
 
 
 def elasticsearch_analysis():
-    """Index settings for Elasticsearch equivalent to the Python chain above."""
-    synonyms = [", ".join(" ".join(phrase) for phrase in group) for group in synonym_groups()]
+    """Index settings for Elasticsearch equivalent to the Python chain above. Synonyms are
+    no filter here: the query expands them (engines/elastic.py, one clause per ``Clause``),
+    so the editors' groups apply at once, as on the embedded engine."""
     return {
         "filter": {
             "atlas_stop": {"type": "stop", "stopwords": sorted(stopwords())},
             "atlas_decompound": {
                 "type": "dictionary_decompounder",
-                "word_list": sorted(compound_parts()),
+                "word_list": decompound_word_list(),
                 "min_word_size": MIN_WORD_SIZE,
                 "min_subword_size": MIN_SUBWORD_SIZE,
                 "max_subword_size": MAX_SUBWORD_SIZE,
                 "only_longest_match": True,
             },
+            # Plurals the light stemmer would leave apart get their singular's stem.
+            "atlas_plurals": {
+                "type": "stemmer_override",
+                "rules": [f"{plural} => {stem}" for plural, stem in sorted(plural_stems().items())],
+            },
             "atlas_stemmer": {"type": "stemmer", "language": "light_german"},
-            "atlas_synonyms": {"type": "synonym_graph", "synonyms": synonyms, "lenient": True},
         },
         "analyzer": {
             "atlas_german": {
@@ -287,6 +467,7 @@ def elasticsearch_analysis():
                     "german_normalization",
                     "atlas_stop",
                     "atlas_decompound",
+                    "atlas_plurals",
                     "atlas_stemmer",
                 ],
             },
@@ -297,7 +478,7 @@ def elasticsearch_analysis():
                     "lowercase",
                     "german_normalization",
                     "atlas_stop",
-                    "atlas_synonyms",
+                    "atlas_plurals",
                     "atlas_stemmer",
                 ],
             },

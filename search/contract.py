@@ -91,6 +91,15 @@ class FacetResult:
         return [value for value in self.values if value.selected]
 
 
+@dataclass(frozen=True)
+class PartialMatch:
+    """All words together found nothing: the hits are for ``matched``, without ``missing``
+    (the words as typed)."""
+
+    matched: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
 @dataclass
 class SearchResults:
     query: SearchQuery
@@ -101,6 +110,7 @@ class SearchResults:
     engine: str = ""
     notices: list[str] = field(default_factory=list)  # shown to the user (e.g. fallback)
     took_ms: float | None = None
+    partial: PartialMatch | None = None  # set by service.search(relax=True)
 
     @property
     def num_pages(self):

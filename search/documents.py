@@ -35,6 +35,9 @@ def indexable_profiles():
         )
         # The boundary GeoJSON is large and not needed here: decoding it dominated reindexing.
         .defer("municipality__boundary")
+        .prefetch_related(
+            "municipality__regions", "municipality__county__regions", "county__regions"
+        )
         .order_by("sort_order", "pk")
     )
     return (
@@ -61,6 +64,28 @@ def partner_location(partner):
     return None
 
 
+def partner_places(partner):
+    """Names of the places a partner lies in, as people search for them: the Kreis,
+    Regierungsbezirk and Land of a municipality or Kreis and the named regions it belongs
+    to, with their other names (register.regions: a municipality is in a region if it or
+    its Kreis is a member). The partner's own name is in ``partners`` already."""
+    municipality, county = partner.municipality, partner.county
+    if municipality is not None:
+        county = municipality.county
+        district, state = municipality.district, municipality.state
+        regions = [*municipality.regions.all(), *(county.regions.all() if county else [])]
+    elif county is not None:
+        district, state = county.district, county.state
+        regions = list(county.regions.all())
+    else:
+        return []
+    names = [str(county) if county is not None and municipality is not None else ""]
+    names += [district.name if district else "", state.name if state else ""]
+    for region in sorted(set(regions), key=lambda region: region.name):
+        names += [region.name, *region.aliases]
+    return [name for name in names if name]
+
+
 def build_document(page):
     """The search document of one profile. ``page`` should come from indexable_profiles()."""
     partners = list(page.partners.all())
@@ -69,6 +94,11 @@ def build_document(page):
     body_parts += [strip_tags(getattr(page, name)) for name in RICH_TEXT_FIELDS]
     body_parts += [fact.text for fact in page.facts.all()]
     body_parts += [page.open_questions, page.legal_form_note, page.status_note]
+    places = []
+    for partner in partners:
+        for name in partner_places(partner):
+            if name not in places:
+                places.append(name)
     locations = []
     for partner in partners:
         location = partner_location(partner)
@@ -81,6 +111,9 @@ def build_document(page):
         "summary": page.summary,
         "body": "\n".join(part for part in body_parts if part),
         "partners": [partner.name for partner in partners],
+        # Where the partners are (Kreis, Regierungsbezirk, Land, regions): a place query
+        # finds a profile with a partner there, ranked below the profile's own text.
+        "places": places,
         # Names a user might type: terms, forms and models are searched as text too.
         "keywords": [term.name for term in task_areas]
         + [name for name in (_name(page.legal_form), _name(page.cooperation_model)) if name]

@@ -25,8 +25,10 @@ class IndexedDocument(models.Model):
     document = models.JSONField("Suchdokument")
     # Analysed index terms (analysis chain), space-separated: the full-text input.
     title_terms = models.TextField(blank=True)
-    extra_terms = models.TextField(blank=True)  # partners and keywords
+    extra_terms = models.TextField(blank=True)  # partners
     body_terms = models.TextField(blank=True)
+    # task areas, forms, tags and the partners' places: ranked below the profile's text
+    meta_terms = models.TextField(blank=True, default="")
     title_key = models.TextField(blank=True)  # sort key for "name"
     published_at = models.DateTimeField(null=True, blank=True)
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -220,3 +222,38 @@ class PendingIndexUpdate(models.Model):
     @classmethod
     def is_stale(cls, engine):
         return cls.objects.filter(engine=engine).exists()
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases that mean the same for the search, added by editors (the curated
+    thesaurus is in search/data/synonyms.txt; see search/thesaurus.py)."""
+
+    terms = models.TextField(
+        "Begriffe",
+        help_text=(
+            "Gleichbedeutende Wörter oder Wortgruppen, durch Kommas getrennt, z. B. "
+            "„Schwimmbad, Hallenbad, Freibad“. Abkürzungen in Großbuchstaben (IKZ, AöR) "
+            "werden nicht als Tippfehler gedeutet. Die Suche kennt die Gruppe nach dem "
+            "Speichern sofort."
+        ),
+    )
+    note = models.CharField("Anmerkung", max_length=200, blank=True)
+
+    class Meta:
+        db_table = "atlas_search_synonym_group"
+        ordering = ["terms"]
+        verbose_name = "Synonymgruppe"
+        verbose_name_plural = "Synonymgruppen"
+
+    def __str__(self):
+        return self.terms[:80]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .thesaurus import parse_group
+
+        if parse_group(self.terms) is None:
+            raise ValidationError(
+                {"terms": "Bitte mindestens zwei verschiedene Begriffe, durch Kommas getrennt."}
+            )

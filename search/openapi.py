@@ -257,6 +257,7 @@ _SCHEMAS = {
             "hits",
             "facets",
             "suggestion",
+            "partial",
             "notices",
             "engine",
             "links",
@@ -271,6 +272,18 @@ _SCHEMAS = {
             "suggestion": {
                 "type": ["string", "null"],
                 "description": "Korrekturvorschlag für den Suchbegriff („Meinten Sie …?“)",
+            },
+            "partial": {
+                "type": ["object", "null"],
+                "description": (
+                    "Alle Suchwörter zusammen ergeben keinen Treffer: die Treffer gelten "
+                    "für `matched`, ohne `missing` (die Wörter wie eingegeben)"
+                ),
+                "required": ["matched", "missing"],
+                "properties": {
+                    "matched": _string_list("Wörter, für die die Treffer gelten"),
+                    "missing": _string_list("Wörter, die weggelassen wurden"),
+                },
             },
             "notices": _string_list("Hinweise für die Nutzerin oder den Nutzer"),
             "engine": {"type": "string"},

@@ -12,10 +12,15 @@ and the embedded engine answers as well.
 import logging
 import threading
 import time
+from dataclasses import replace
 
 from django.conf import settings
 
+from .analysis import TOKEN_RE, clean_text, normalise, stopwords
+from .contract import PartialMatch
 from .engines import embedded_engine, primary_engine
+
+MAX_WORDS = 8  # partial matching tries at most this many words
 
 logger = logging.getLogger(__name__)
 
@@ -92,9 +97,67 @@ def _answer(query, ask, fallback):
         return fallback()
 
 
-def search(query):
-    """Search with the configured engine; on any engine failure use the embedded one."""
-    return _answer(query, lambda engine: engine.search(query), lambda: _fallback(query))
+def search(query, *, relax=False):
+    """Search with the configured engine; on any engine failure use the embedded one.
+
+    ``relax`` (the search page and the API, not figures or alerts): when all words
+    together find nothing, search for most of them instead (``relaxed_words``) and say so
+    in ``results.partial`` and a notice; a "Meinten Sie …?" that would find nothing is
+    dropped."""
+    results = _answer(query, lambda engine: engine.search(query), lambda: _fallback(query))
+    if not relax:
+        return results
+    if results.total == 0:
+        relaxed = relaxed_words(query)
+        if relaxed is not None:
+            matched, missing = relaxed
+            suggestion = results.suggestion
+            results = search(replace(query, text=" ".join(matched)))
+            results.query = query
+            results.partial = PartialMatch(tuple(matched), tuple(missing))
+            results.suggestion = suggestion
+            results.notices.insert(0, partial_notice(matched, missing))
+    if results.suggestion and not total(replace(query, text=results.suggestion, page=1)):
+        results.suggestion = None
+    return results
+
+
+def partial_notice(matched, missing):
+    quoted = ", ".join(f"„{word}“" for word in matched)
+    left_out = ", ".join(f"„{word}“" for word in missing)
+    return f"Keine Treffer, die alle Suchwörter enthalten. Treffer für {quoted}, ohne {left_out}."
+
+
+def relaxed_words(query):
+    """(words kept, words left out) for a query whose words together find nothing: the
+    most words that still find something, the words with most hits kept on a tie; None
+    when no word or only one is given, or no word finds anything. Counts only (``total``),
+    so each try is cheap on every engine."""
+    words = query_words(query.text)
+    if len(words) < 2:
+        return None
+    alone = {word: total(replace(query, text=word, page=1)) for word in words}
+    kept = [word for word in words if alone[word]]
+    if not kept:
+        return None
+    while len(kept) > 1 and not total(replace(query, text=" ".join(kept), page=1)):
+        # Leave out the word whose absence finds most (the rarest one on a tie).
+        counts = {
+            word: total(replace(query, text=" ".join(w for w in kept if w != word), page=1))
+            for word in kept
+        }
+        kept.remove(max(kept, key=lambda word: (counts[word], -alone[word])))
+    return kept, [word for word in words if word not in kept]
+
+
+def query_words(text):
+    """The words of a query as typed, without stop words and repeats, at most MAX_WORDS."""
+    found = []
+    for match in TOKEN_RE.finditer(clean_text(text)):
+        word = match.group()
+        if normalise(word.lower()) not in stopwords() and word not in found:
+            found.append(word)
+    return found[:MAX_WORDS]
 
 
 def total(query):

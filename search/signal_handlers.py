@@ -2,8 +2,10 @@
 
 Only the affected profiles are updated, after the transaction commits: publishing,
 unpublishing, moving, slug changes and privacy changes of pages, deleting a profile, and
-editing or deleting a taxonomy term or a tag. Register imports are not followed (they
-change thousands of rows in bulk): run ``manage.py rebuild_search_index`` after one.
+editing or deleting a taxonomy term or a tag. Editors' synonym groups change no document:
+saving or deleting one bumps the index version, so every process reloads the thesaurus.
+Register imports are not followed (they change thousands of rows in bulk): run
+``manage.py rebuild_search_index`` after one.
 """
 
 from django.db.models.signals import post_delete, post_save, pre_delete
@@ -61,6 +63,13 @@ def tag_changed(sender, instance, raw=False, **kwargs):
         update_profiles(profiles_with_tag(instance))
 
 
+def synonyms_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        from .models import IndexVersion
+
+        IndexVersion.bump()
+
+
 def register():
     """Connect the handlers (SearchConfig.ready)."""
     page_published.connect(profile_published_or_unpublished, dispatch_uid="search_published")
@@ -80,6 +89,12 @@ def register():
         )
         pre_delete.connect(
             term_deleting, sender=model, dispatch_uid=f"search_term_deleting_{model.__name__}"
+        )
+    from .models import SynonymGroup
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            synonyms_changed, sender=SynonymGroup, dispatch_uid=f"search_synonyms_{id(signal)}"
         )
     post_save.connect(tag_changed, sender=Tag, dispatch_uid="search_tag_saved")
     pre_delete.connect(tag_changed, sender=Tag, dispatch_uid="search_tag_deleting")

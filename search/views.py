@@ -61,11 +61,11 @@ class SearchUnavailable(Exception):
 def run_search(query):
     """service.search, plus: a page beyond the last one shows the last one."""
     try:
-        results = search(query)
+        results = search(query, relax=True)
         if query.page > 1 and query.page > results.num_pages:
             if results.total:
                 last = results.num_pages
-                results = search(replace(query, page=last))
+                results = search(replace(query, page=last), relax=True)
                 results.notices.insert(
                     0,
                     f"Seite {query.page} gibt es nicht; angezeigt wird die letzte Seite ({last}).",
@@ -548,6 +548,11 @@ def _search_api(request):
                 _facet_data(facet) for facet in results.facets if facet.key in FACETS_BY_KEY
             ],
             "suggestion": results.suggestion or None,
+            "partial": (
+                {"matched": list(results.partial.matched), "missing": list(results.partial.missing)}
+                if results.partial
+                else None
+            ),
             "notices": form.notices + results.notices,
             "engine": results.engine,
             "links": {

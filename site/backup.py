@@ -51,7 +51,14 @@ from django.core.serializers import base as serializer_base
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.jsonl import Deserializer as JsonlDeserializer
 from django.core.serializers.jsonl import Serializer as JsonlSerializer
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DataError,
+    IntegrityError,
+    connections,
+    models,
+    transaction,
+)
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -511,6 +518,7 @@ def restore_backup(path, *, using=DEFAULT_DB_ALIAS, stdout=None, rebuild_index=T
                 loaded = _load_data(tmp / DATA_NAME, using)
                 _reset_sequences(connection, models_by_label.values())
                 _check_counts(manifest, loaded, models_by_label, using)
+                _check_references(models_by_label.values(), using)
                 connection.check_constraints(
                     table_names=[m._meta.db_table for m in models_by_label.values()]
                 )
@@ -526,11 +534,57 @@ def restore_backup(path, *, using=DEFAULT_DB_ALIAS, stdout=None, rebuild_index=T
                     say("Baue die Suchindizes neu auf …")
                     call_command("update_index", verbosity=0)
                     call_command("rebuild_search_index", no_progress=True, stdout=io.StringIO())
-        except BaseException:
+        except BaseException as error:
             for target in copied:
                 target.unlink(missing_ok=True)
+            if isinstance(error, (IntegrityError, DataError)):
+                # what _check_references cannot see (a unique or check constraint …)
+                raise BackupError(
+                    f"Die Datenbank lehnt die Daten der Sicherung ab ({error}). {ROLLED_BACK}"
+                ) from error
             raise
     return manifest
+
+
+ROLLED_BACK = "Wiederherstellung zurückgerollt, es wurden keine Daten übernommen."
+REFERENCES_SHOWN = 10
+
+
+def _check_references(model_list, using):
+    """Every foreign key of the loaded rows points to an existing row; otherwise a
+    BackupError naming the records, fields and missing targets (the database's own check
+    would only say that some constraint failed, on PostgreSQL at commit)."""
+    broken = []
+    for model in model_list:
+        rows = model._base_manager.using(using)
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or not field.many_to_one:
+                continue
+            target = field.remote_field.model
+            target_field = field.target_field.attname
+            existing = target._base_manager.using(using).values(target_field)
+            missing = (
+                rows.filter(**{f"{field.attname}__isnull": False})
+                .exclude(**{f"{field.attname}__in": existing})
+                .order_by("pk")
+                .values_list("pk", field.attname)
+            )
+            for pk, value in missing[: REFERENCES_SHOWN - len(broken)]:
+                broken.append(
+                    f"{model._meta.label_lower} #{pk}, Feld „{field.name}“ = {value!r} → "
+                    f"kein {target._meta.label_lower} mit {target_field} = {value!r}"
+                )
+            if len(broken) >= REFERENCES_SHOWN:
+                break
+        if len(broken) >= REFERENCES_SHOWN:
+            break
+    if broken:
+        raise BackupError(
+            "Die Sicherung enthält Verweise auf Datensätze, die es nicht gibt: "
+            + "; ".join(broken)
+            + (" …" if len(broken) >= REFERENCES_SHOWN else "")
+            + f". {ROLLED_BACK}"
+        )
 
 
 def _clear_tables(connection, model_list):

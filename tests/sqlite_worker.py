@@ -9,6 +9,8 @@ of settings/base.py (WAL, IMMEDIATE transactions, busy timeout). Commands:
 * ``saved-searches N``: N saved searches with two task areas each through the real form;
   prints JSON {"saved": …, "failed": …};
 * ``lock SECONDS``: holds the write lock (BEGIN IMMEDIATE) for SECONDS, prints "locked";
+* ``reset-posts N``: N password-reset requests (test client, one client address); prints
+  JSON with the status codes;
 * ``login-post``: a login POST through the whole stack (test client); prints JSON with the
   status, the Retry-After header and the page.
 """
@@ -35,17 +37,10 @@ def setup():
 
     from cooperations.models import TaskArea
 
-    models = [
-        *apps.get_app_config("contenttypes").get_models(),
-        *apps.get_app_config("auth").get_models(),
-        *apps.get_app_config("sessions").get_models(),
-        *apps.get_app_config("register").get_models(),
-        TaskArea,
-        *apps.get_app_config("alerts").get_models(),
-    ]
     with connection.schema_editor() as editor:
-        for model in models:
-            editor.create_model(model)
+        for model in apps.get_models():  # every table (with its many-to-many tables)
+            if model._meta.managed and not model._meta.proxy:
+                editor.create_model(model)
     call_command("createcachetable", verbosity=0)
     User.objects.create_user("schreiber", "schreiber@example.org", "ein-sicheres-passwort-1")
     # bulk_create: no signals (they would read the profiles' tables, not created here)
@@ -91,6 +86,17 @@ def lock(seconds):
         print("locked", flush=True)
         time.sleep(float(seconds))
         cursor.execute("ROLLBACK")
+
+
+def reset_posts(count):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    statuses = [
+        client.post("/konto/passwort-vergessen/", {"email": "niemand@example.org"}).status_code
+        for _ in range(int(count))
+    ]
+    print(json.dumps({"statuses": statuses}))
 
 
 def login_post():

@@ -336,6 +336,58 @@ def test_corrupt_or_foreign_archive_is_refused_with_the_reason(source, tmp_path)
     assert not (source["tmp"] / "c" / "media").exists()
 
 
+def _archive_with_broken_reference(source):
+    """The source archive with one Börse entry pointing to a user that does not exist,
+    the manifest's checksum updated (the archive is consistent, its content is not)."""
+    import hashlib
+
+    tmp = source["tmp"]
+    unpacked = tmp / "unpacked-broken"
+    with tarfile.open(source["archive"], "r:gz") as archive:
+        archive.extractall(unpacked, filter="data")
+    data = unpacked / "data.jsonl"
+    lines = []
+    for line in data.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["model"] == "boerse.boerseentry":
+            row["fields"]["created_by"] = 987654321
+            line = json.dumps(row, ensure_ascii=False)
+        lines.append(line)
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    manifest_path = unpacked / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    raw = data.read_bytes()
+    manifest["data"].update(size=len(raw), sha256=hashlib.sha256(raw).hexdigest())
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    broken = tmp / "verweis-ins-leere.tar.gz"
+    with tarfile.open(broken, "w:gz") as archive:
+        for name in ["manifest.json", "data.jsonl", "media"]:
+            archive.add(unpacked / name, arcname=name)
+    return broken
+
+
+def test_a_broken_foreign_key_is_named_and_rolled_back_without_traceback(source):
+    """Fault (issue 17): a restore with a broken foreign key ended in a traceback."""
+    broken = _archive_with_broken_reference(source)
+    env = sqlite_env(source["tmp"], "d")
+    result = manage(env, "restore", str(broken), check=False)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "boerse.boerseentry #" in result.stderr
+    assert "Feld „created_by“ = 987654321" in result.stderr
+    assert "kein auth.user mit id = 987654321" in result.stderr
+    assert "zurückgerollt" in result.stderr
+    counts = manage(
+        env,
+        "shell",
+        "-c",
+        "from boerse.models import BoerseEntry; from cooperations.models import "
+        "CooperationPage; print('COUNTS', BoerseEntry.objects.count(), "
+        "CooperationPage.objects.count())",
+    ).stdout
+    assert "COUNTS 0 0" in counts  # nothing of the archive was kept
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="DATABASE_URL does not point to PostgreSQL")
 def test_restore_across_sqlite_and_postgresql(source):
@@ -364,3 +416,36 @@ def test_restore_across_sqlite_and_postgresql(source):
     finally:
         with psycopg.connect(maintenance, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.django_db
+def test_the_reference_check_names_record_field_and_missing_target():
+    """The check the restore runs before committing, on rows with a dangling foreign key
+    (foreign keys are checked at commit, which the test transaction never reaches)."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from boerse.models import BoerseEntry, EntryKind
+    from kooperationsatlas.backup import BackupError, _check_references
+    from register.models import Municipality
+
+    user = get_user_model().objects.create_user("verweis")
+    entry = BoerseEntry.objects.create(
+        kind=EntryKind.OFFER,
+        title="Verweistest",
+        description="x",
+        municipality=Municipality.objects.get(ags="05974016"),
+        created_by=user,
+        expires_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    _check_references([BoerseEntry], "default")  # intact: no error
+    BoerseEntry.objects.filter(pk=entry.pk).update(created_by_id=987654321)
+    with pytest.raises(BackupError) as failed:
+        _check_references([BoerseEntry], "default")
+    message = str(failed.value)
+    assert f"boerse.boerseentry #{entry.pk}, Feld „created_by“ = 987654321" in message
+    assert "kein auth.user mit id = 987654321" in message
+    assert "zurückgerollt" in message
+    # mended again: the test case checks every constraint before rolling back
+    BoerseEntry.objects.filter(pk=entry.pk).update(created_by_id=user.pk)

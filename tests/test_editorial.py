@@ -62,9 +62,11 @@ def test_redaktion_has_exactly_the_intended_permissions():
     root = Page.get_first_root_node()
     perms = group_permissions(EDITORS_GROUP)
 
-    assert perms["model"] == {"wagtailadmin.access_admin", "guides.view_glossaryterm"} | {
-        f"cooperations.view_{model}" for model in TAXONOMY
-    }
+    assert perms["model"] == {
+        "wagtailadmin.access_admin",
+        "guides.view_glossaryterm",
+        "atlas_search.view_synonymgroup",
+    } | {f"cooperations.view_{model}" for model in TAXONOMY}
     assert perms["page"] == {(root.pk, "add_page"), (root.pk, "change_page")}
     assert perms["collection"] == {(Collection.get_first_root_node().pk, c) for c in MEDIA}
 
@@ -85,6 +87,11 @@ def test_moderation_has_exactly_the_intended_permissions():
         "guides.add_glossaryterm",
         "guides.change_glossaryterm",
         "guides.delete_glossaryterm",
+        # and the search's synonym groups (atlas_search/migrations/0006).
+        "atlas_search.view_synonymgroup",
+        "atlas_search.add_synonymgroup",
+        "atlas_search.change_synonymgroup",
+        "atlas_search.delete_synonymgroup",
     } | {
         f"cooperations.{action}_{model}"
         for model in TAXONOMY

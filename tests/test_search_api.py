@@ -226,3 +226,27 @@ def test_an_engine_failure_is_a_503_in_json(client, profiles, spec, monkeypatch)
     response, data = get_json(client, API, status=503, q="Standesamt")
     validate_response(spec, "Error", data)
     assert response["Cache-Control"] == "no-store"
+
+
+def test_partial_match_when_all_words_find_nothing(client, profiles, spec):
+    _, data = get_json(client, API, q="Standesamt Wolkenkuckucksheim")
+    validate_response(spec, "SearchResponse", data)
+    assert [hit["title"] for hit in data["hits"]] == ["Standesamt Hellweg"]
+    assert data["partial"] == {"matched": ["Standesamt"], "missing": ["Wolkenkuckucksheim"]}
+    assert data["notices"][0] == (
+        "Keine Treffer, die alle Suchwörter enthalten. Treffer für „Standesamt“, "
+        "ohne „Wolkenkuckucksheim“."
+    )
+    assert data["query"]["text"] == "Standesamt Wolkenkuckucksheim"
+    _, data = get_json(client, API, q="Standesamt")
+    assert data["partial"] is None
+
+
+def test_region_of_a_partner_finds_the_profile(client, profiles):
+    # Erwitte and Anröchte are in the Kreis Soest (Regierungsbezirk Arnsberg): the
+    # profile is found through its partners' places, without the word in its text.
+    for text in ("Kreis Soest", "Regierungsbezirk Arnsberg", "Sauerland"):
+        _, data = get_json(client, API, q=text)
+        titles = [hit["title"] for hit in data["hits"]]
+        assert "Standesamt Hellweg" in titles, text
+        assert "Archivverbund München" not in titles

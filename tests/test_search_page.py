@@ -357,8 +357,8 @@ def test_did_you_mean_link(client, profiles, monkeypatch):
 
     real_search = views.search
 
-    def with_suggestion(query):
-        results = real_search(query)
+    def with_suggestion(query, **kwargs):
+        results = real_search(query, **kwargs)
         results.suggestion = "standesamt" if query.text == "standsamt" else None
         return results
 
@@ -686,3 +686,9 @@ def test_the_longitude_band_never_drops_a_point_within_the_radius(
         other = (other + 180) % 360 - 180
         if band < abs(other - lon) < 360 - band:
             assert distance_km(lat, lon, lat2, other) > radius
+
+
+def test_partial_match_notice_on_the_page(client, profiles):
+    page = get(client, "/suche/?q=Bauhof+Wolkenkuckucksheim")
+    assert hit_titles(page) == ["Bauhof Lippstadt und Geseke"]
+    assert "Treffer für „Bauhof“, ohne „Wolkenkuckucksheim“." in notices(page)

@@ -6,38 +6,13 @@ settings/base.py: IMMEDIATE transactions, a busy timeout, multi-step writes in o
 transaction."""
 
 import json
-import os
 import sqlite3
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.sqlite_worker_client import finish, worker
+
 WRITERS, EACH = 4, 40
-
-
-def worker(database, *args, env=None, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.sqlite_worker", args[0], str(database), *map(str, args[1:])],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "kooperationsatlas.settings.test",
-            **(env or {}),
-        },
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
-
-
-def finish(process, timeout=300):
-    out, err = process.communicate(timeout=timeout)
-    assert process.returncode == 0, err[-3000:]
-    return out
 
 
 @pytest.fixture(scope="module")

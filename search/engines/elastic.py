@@ -34,10 +34,18 @@ from elasticsearch.helpers import streaming_bulk
 
 from register.geo import distance_km
 
-from ..analysis import elasticsearch_analysis
+from ..analysis import (
+    FUZZINESS,
+    clean_text,
+    elasticsearch_analysis,
+    is_cooperation_part,
+    query_clauses,
+    split_compound,
+)
 from ..contract import MAX_PAGE, Hit, SearchQuery, SearchResults
 from ..facets import FACETS, FACETS_BY_KEY
 from ..results import facet_results
+from ..thesaurus import abbreviations
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +54,11 @@ GERMAN_SEARCH = "atlas_german_search"  # query analyzer: adds synonyms
 SORT_NORMALIZER = "atlas_sort"
 SUGGEST_ANALYZER = "atlas_suggest"
 
-# Title beats everything; a body match counts least.
-TEXT_FIELDS = ["title^4", "keywords^2", "partners^2", "summary^1.5", "body"]
+# Title beats everything, then partners; the profile's text next. Task areas, forms and
+# tags (keywords) and the places of the partners (Kreis, Regierungsbezirk, Land, regions)
+# count least: a profile matched only through a task-area name or a region ranks below
+# one whose text says it.
+TEXT_FIELDS = ["title^4", "partners^2", "summary^1.5", "body", "keywords^0.5", "places^0.5"]
 FACET_SIZE = 1000  # every value of a facet is listed (there are about 400 Kreise)
 MAX_PAGE_SIZE = 100
 HIGHLIGHT = {
@@ -79,6 +90,7 @@ class ProfileDocument(Document):
     body = _german_text(copy_to=_COPY)
     partners = _german_text(copy_to=_COPY, fields={"raw": Keyword()})
     keywords = _german_text(copy_to=_COPY, fields={"raw": Keyword()})
+    places = _german_text(copy_to=_COPY)
     published_at = Date()
     start_year = Integer()
     partner_count = Integer()
@@ -190,28 +202,49 @@ def _base_filters(query):
     return filters
 
 
-def _text_query(text, filters):
-    # Every word must occur somewhere (all_text, with typos forgiven); the scoring part
-    # ranks a title match above a body match and an exact title phrase above both.
-    return Q(
-        "bool",
-        filter=[
-            Q(
-                "match",
-                all_text={"query": text, "operator": "and", "fuzziness": "AUTO"},
-            ),
-            *filters,
-        ],
-        must=[
+def clause_query(clause, fields=TEXT_FIELDS):
+    """One ``analysis.Clause``: any of its alternatives in any of ``fields``. A single
+    word forgives typos (fuzziness "AUTO:5,8", as ``analysis.allowed_edits``: none up to
+    four letters) unless it is a known abbreviation; a phrase must match as a phrase. A
+    compound of the word list also matches through its parts (without the parts every
+    cooperation is about), as the embedded engine does for a word no profile contains."""
+    alternatives = []
+    for phrase in clause.phrases:
+        text = " ".join(phrase)
+        if len(phrase) > 1:
+            alternatives.append(Q("multi_match", query=text, fields=fields, type="phrase"))
+            continue
+        fuzziness = "0" if text in abbreviations() else FUZZINESS
+        alternatives.append(
             Q(
                 "multi_match",
                 query=text,
-                fields=TEXT_FIELDS,
+                fields=fields,
                 type="best_fields",
                 tie_breaker=0.3,
-                fuzziness="AUTO",
+                fuzziness=fuzziness,
             )
-        ],
+        )
+    if len(clause.phrases) == 1 and len(clause.words) == 1:
+        parts = [p for p in split_compound(clause.words[0]) if not is_cooperation_part(p)]
+        if parts:
+            alternatives.append(
+                Q("bool", must=[Q("multi_match", query=part, fields=fields) for part in parts])
+            )
+    if len(alternatives) == 1:
+        return alternatives[0]
+    return Q("bool", should=alternatives, minimum_should_match=1)
+
+
+def _text_query(text, filters):
+    # Every clause must match somewhere (analysis.query_clauses: synonyms expanded from
+    # the thesaurus, files and editors' groups alike); a title match counts most and an
+    # exact title phrase more.
+    clauses = query_clauses(clean_text(text))
+    return Q(
+        "bool",
+        filter=filters,
+        must=[clause_query(clause) for clause in clauses] or [Q("match_none")],
         should=[Q("match_phrase", title={"query": text, "boost": 2})],
     )
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 
 from register.geo import distance_km
 
+from .. import thesaurus
 from ..analysis import clean_text, query_clauses
 from ..contract import Hit, SearchResults
 from ..facets import FACETS_BY_KEY
@@ -183,6 +184,7 @@ class EmbeddedEngine:
         a score when ``scored`` and the query is sorted by relevance. Without ``scored``
         there is no suggestion ("Meinten Sie …?") either: only the matches count."""
         text = clean_text(query.text).strip()
+        thesaurus.refresh(index.stamp)  # editors' synonyms as of this index version
         clauses = query_clauses(text) if text else []
         plan = None
         if clauses:

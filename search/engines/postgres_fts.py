@@ -1,10 +1,11 @@
 """Full-text part of the embedded engine on PostgreSQL: a tsvector over the analysed terms.
 
-``search_vector`` is a generated column (migration 0002): the analysed terms of title (A),
-partners and keywords (B) and body (C), run through ``atlas_german`` (Snowball German on top
-of the shared Python chain). Queries are tsqueries of the same terms through the same
-configuration. The vocabulary table (our terms and their document counts) is kept up to
-date here and searched with pg_trgm for typo candidates.
+``search_vector`` is a generated column (migrations 0002, 0005): the analysed terms of title
+(A), partners (B), body (C) and task areas, forms, tags and places (D), run through
+``atlas_terms`` (a copy of ``simple``: the shared Python chain has stemmed them already).
+Queries are tsqueries of the same terms through the same configuration. The vocabulary
+table (our terms and their document counts) is kept up to date here and searched with
+pg_trgm for typo candidates.
 """
 
 from collections import Counter
@@ -13,7 +14,9 @@ from django.db import connection
 
 from ..analysis import edit_distance
 
-CONFIG = "atlas_german"
+# A copy of "simple": the terms come stemmed from the shared chain and are not stemmed
+# again (migration 0005).
+CONFIG = "atlas_terms"
 VOCAB_TABLE = "atlas_search_vocabulary"
 DOCUMENT_TABLE = "atlas_search_document"
 # Each weight class ranked on its own and added up, as on SQLite: a title match beats
@@ -22,6 +25,7 @@ SCORE_SQL = (
     "10 * ts_rank('{0, 0, 0, 1}', search_vector, query)"
     " + 3 * ts_rank('{0, 0, 1, 0}', search_vector, query)"
     " + ts_rank('{0, 1, 0, 0}', search_vector, query)"
+    " + 0.3 * ts_rank('{1, 0, 0, 0}', search_vector, query)"
 )
 # Low, because one edit in a short word already breaks most of its trigrams; every
 # candidate is checked with the exact edit distance afterwards.
@@ -66,14 +70,16 @@ class PostgresFullText:
         with connection.cursor() as cursor:
             if page_ids:
                 cursor.execute(
-                    f"SELECT title_terms, extra_terms, body_terms FROM {DOCUMENT_TABLE} "
-                    "WHERE page_id = ANY(%s) FOR UPDATE",
+                    "SELECT title_terms, extra_terms, body_terms, meta_terms "
+                    f"FROM {DOCUMENT_TABLE} WHERE page_id = ANY(%s) FOR UPDATE",
                     [list(page_ids)],
                 )
                 for texts in cursor.fetchall():
                     delta.subtract(_terms_of(*texts))
             for row in rows:
-                delta.update(_terms_of(row.title_terms, row.extra_terms, row.body_terms))
+                delta.update(
+                    _terms_of(row.title_terms, row.extra_terms, row.body_terms, row.meta_terms)
+                )
             changed = sorted(term for term, count in delta.items() if count)  # stable lock order
             if not changed:
                 return
@@ -100,7 +106,8 @@ class PostgresFullText:
                 "SELECT term, count(*) FROM ("
                 "  SELECT DISTINCT page_id, term "
                 f"  FROM {DOCUMENT_TABLE}, unnest(string_to_array("
-                "    title_terms || ' ' || extra_terms || ' ' || body_terms, ' ')) AS term"
+                "    title_terms || ' ' || extra_terms || ' ' || body_terms || ' ' || meta_terms,"
+                "    ' ')) AS term"
                 ") AS terms WHERE term <> '' GROUP BY term"
             )
             # Planner statistics for the new rows now, not whenever autovacuum comes by

@@ -11,15 +11,18 @@ from ..analysis import edit_distance
 
 FTS_TABLE = "atlas_search_fts"
 VOCAB_TABLE = "atlas_search_fts_vocab"
-# Column weights: a title match must beat any body match (see docs/search.md).
-TITLE_WEIGHT, EXTRA_WEIGHT, BODY_WEIGHT = 10.0, 3.0, 1.0
+# Column weights: a title match must beat any body match, and a match only through a
+# task-area name, a tag or a partner's region ranks below the profile's text
+# (docs/search.md).
+TITLE_WEIGHT, EXTRA_WEIGHT, BODY_WEIGHT, META_WEIGHT = 10.0, 3.0, 1.0, 0.3
 # Each column is scored on its own (bm25 with the other columns weighted 0) and the
 # scores are added with the weights above. One bm25 with column weights would let many
 # body occurrences outweigh a title match, because BM25 saturates per document.
 SCORE_SQL = (
-    f"{TITLE_WEIGHT} * bm25({FTS_TABLE}, 1, 0, 0)"
-    f" + {EXTRA_WEIGHT} * bm25({FTS_TABLE}, 0, 1, 0)"
-    f" + {BODY_WEIGHT} * bm25({FTS_TABLE}, 0, 0, 1)"
+    f"{TITLE_WEIGHT} * bm25({FTS_TABLE}, 1, 0, 0, 0)"
+    f" + {EXTRA_WEIGHT} * bm25({FTS_TABLE}, 0, 1, 0, 0)"
+    f" + {BODY_WEIGHT} * bm25({FTS_TABLE}, 0, 0, 1, 0)"
+    f" + {META_WEIGHT} * bm25({FTS_TABLE}, 0, 0, 0, 1)"
 )
 CHUNK = 500
 
@@ -63,9 +66,16 @@ class SqliteFullText:
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({placeholders})", chunk)
             if rows:
                 cursor.executemany(
-                    f"INSERT INTO {FTS_TABLE} (rowid, title, extra, body) VALUES (%s, %s, %s, %s)",
+                    f"INSERT INTO {FTS_TABLE} (rowid, title, extra, body, meta) "
+                    "VALUES (%s, %s, %s, %s, %s)",
                     [
-                        (row.page_id, row.title_terms, row.extra_terms, row.body_terms)
+                        (
+                            row.page_id,
+                            row.title_terms,
+                            row.extra_terms,
+                            row.body_terms,
+                            row.meta_terms,
+                        )
                         for row in rows
                     ],
                 )

@@ -63,6 +63,7 @@ class StoredRow(NamedTuple):
     title_terms: str
     extra_terms: str
     body_terms: str
+    meta_terms: str
     title_key: str
     published_at: datetime | None
     start_year: int | None
@@ -78,13 +79,14 @@ def stored_row(document):
     """The IndexedDocument row of a search document (documents.build_document)."""
     title = document.get("title") or ""
     published = document.get("published_at")
-    extra = "\n".join([*(document.get("partners") or []), *(document.get("keywords") or [])])
+    meta = "\n".join([*(document.get("keywords") or []), *(document.get("places") or [])])
     return StoredRow(
         page_id=int(document["id"]),
         document=document,
         title_terms=analysed_text(title),
-        extra_terms=analysed_text(extra),
+        extra_terms=analysed_text("\n".join(document.get("partners") or [])),
         body_terms=analysed_text(document.get("body") or ""),
+        meta_terms=analysed_text(meta),
         title_key=title_sort_key(title),
         published_at=parse_datetime(published) if published else None,
         start_year=document.get("start_year"),

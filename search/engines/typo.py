@@ -1,11 +1,26 @@
 """Typo planning of the embedded engine: a query's clauses become a ``TextPlan`` for the
-full-text backend, with typo variants for the terms no document contains and the
-"Meinten Sie …?" text."""
+full-text backend. A plain word that no document contains is first split into parts the
+index knows (an unknown compound: "Standesamtsverbund" → standesamt), else expanded to its
+typo variants (not for words of up to four letters nor known abbreviations); the best
+variant becomes the "Meinten Sie …?" text."""
 
 from dataclasses import dataclass
 
-from ..analysis import TOKEN_RE, allowed_edits, edit_distance, normalise, tokenise
+from ..analysis import (
+    MIN_NOUN_PART,
+    MIN_SUBWORD_SIZE,
+    TOKEN_RE,
+    allowed_edits,
+    compound_parts,
+    edit_distance,
+    is_cooperation_part,
+    normalise,
+    split_compound,
+    stem,
+    tokenise,
+)
 from ..models import IndexedDocument
+from ..thesaurus import abbreviations
 from .storage import analyse_token
 
 MAX_EXPANSIONS = 50  # typo variants per query term (Elasticsearch's fuzzy default)
@@ -36,31 +51,62 @@ def corrected_text(text, corrections):
 
 
 def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
-    """Expand unknown terms to their typo variants and find "Meinten Sie …?" (only if
-    ``suggest``; it costs queries)."""
+    """Split unknown compounds, expand unknown terms to their typo variants and find
+    "Meinten Sie …?" (only if ``suggest``; it costs queries)."""
     everything = {t for clause in clauses for phrase in clause.alternatives for t in phrase}
     frequencies = fulltext.document_frequencies(everything)
     terms = {p[0] for clause in clauses for p in clause.alternatives if len(p) == 1}
     phrases = tuple(sorted({p for clause in clauses for p in clause.alternatives if len(p) > 1}))
     expanded, corrections = [], {}
     for clause in clauses:
+        plain = len(clause.alternatives) == 1 and len(clause.words) == 1
+        if plain and not frequencies.get(clause.alternatives[0][0]):
+            parts = known_parts(fulltext, clause.words[0])
+            if parts:
+                expanded.extend([[(part,)] for part in parts])
+                terms.update(parts)
+                continue
         alternatives = list(clause.alternatives)
         for phrase in clause.alternatives:
             if len(phrase) != 1 or frequencies.get(phrase[0]):
                 continue
+            if any(word in abbreviations() for word in clause.words):
+                continue  # "KOD" is no typo of "kita"
             candidates = typo_candidates(fulltext, phrase[0], stamp)
             for candidate in candidates:
                 terms.add(candidate)
                 if (candidate,) not in alternatives:
                     alternatives.append((candidate,))
             # A plain word (not a synonym) that nothing contains: suggest the best.
-            plain = len(clause.alternatives) == 1 and len(clause.words) == 1
             if candidates and plain and suggest:
                 corrections[clause.words[0]] = surface_form(
                     fulltext, candidates[0], clause.words[0]
                 )
         expanded.append(alternatives)
     return TextPlan(expanded, frozenset(terms), phrases, corrected_text(text, corrections))
+
+
+def known_parts(fulltext, word):
+    """The index terms of the parts of ``word`` when it is a compound of words the index
+    contains (linking elements allowed); parts every cooperation is about (Verbund,
+    Kooperation …) are left out. () when there is no such split."""
+    pieces = {
+        word[start:end]
+        for start in range(len(word))
+        for end in range(start + MIN_SUBWORD_SIZE, len(word) + 1)
+    }
+    pieces |= {piece + "e" for piece in pieces}
+    frequencies = fulltext.document_frequencies({stem(piece) for piece in pieces})
+
+    def known(part):
+        if is_cooperation_part(part):
+            return True
+        if len(part) < MIN_NOUN_PART and part not in compound_parts():
+            return False
+        return bool(frequencies.get(stem(part)))
+
+    parts = [part for part in split_compound(word, known) if not is_cooperation_part(part)]
+    return tuple(dict.fromkeys(stem(part) for part in parts))
 
 
 def typo_candidates(fulltext, term, stamp):
@@ -87,6 +133,7 @@ def surface_form(fulltext, term, user_word):
                 document.get("title") or "",
                 *(document.get("partners") or []),
                 *(document.get("keywords") or []),
+                *(document.get("places") or []),
                 document.get("body") or "",
             ]
         )

@@ -12,6 +12,8 @@ browser. Failed tests leave a full-page screenshot and the page's HTML in
 $E2E_ARTIFACTS_DIR (default: var/test-artifacts/e2e/ in the checkout).
 """
 
+import email
+import email.policy
 import os
 import re
 import shutil
@@ -119,15 +121,23 @@ def wait_for(url, process, log_path, seconds=60):
 
 
 @pytest.fixture(scope="package")
-def live_site(tmp_path_factory):
+def live_site_dir(tmp_path_factory):
+    """The folder of the served site (SQLite file, media, ``server.log``)."""
+    reuse = os.environ.get("E2E_SITE_DIR")
+    var_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("e2e-site")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    return var_dir
+
+
+@pytest.fixture(scope="package")
+def live_site(live_site_dir):
     """Base URL of the served throw-away site, e.g. "http://127.0.0.1:43121".
 
     E2E_SITE_DIR=<folder> keeps the built site in that folder and reuses it on the next run
     (for working on the tests; a fresh folder is built from scratch).
     """
     reuse = os.environ.get("E2E_SITE_DIR")
-    var_dir = Path(reuse) if reuse else tmp_path_factory.mktemp("e2e-site")
-    var_dir.mkdir(parents=True, exist_ok=True)
+    var_dir = live_site_dir
     env = site_env(var_dir)
     if not (reuse and (var_dir / "built").exists()):
         if reuse:
@@ -208,13 +218,16 @@ def javascript(request):
     return request.param
 
 
-def new_context(browser, live_site, *, javascript=True, bypass_csp=False):
+DESKTOP_WIDTH = 1280
+
+
+def new_context(browser, live_site, *, javascript=True, bypass_csp=False, width=DESKTOP_WIDTH):
     context = browser.new_context(
         base_url=live_site,
         java_script_enabled=javascript,
         bypass_csp=bypass_csp,
         locale="de-DE",
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": width, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context
@@ -222,13 +235,15 @@ def new_context(browser, live_site, *, javascript=True, bypass_csp=False):
 
 @pytest.fixture
 def open_page(browser, live_site):
-    """open_page(javascript=True, bypass_csp=False): a page in a fresh browser context
-    (own cookies: one per user). The contexts stay open until the test's report is made,
-    so a failure's screenshots show every page."""
+    """open_page(javascript=True, bypass_csp=False, width=1280): a page in a fresh browser
+    context (own cookies: one per user) with a viewport `width` pixels wide. The contexts
+    stay open until the test's report is made, so a failure's screenshots show every page."""
     contexts = []
 
-    def make(javascript=True, bypass_csp=False):
-        context = new_context(browser, live_site, javascript=javascript, bypass_csp=bypass_csp)
+    def make(javascript=True, bypass_csp=False, width=DESKTOP_WIDTH):
+        context = new_context(
+            browser, live_site, javascript=javascript, bypass_csp=bypass_csp, width=width
+        )
         contexts.append(context)
         return context.new_page()
 
@@ -258,3 +273,26 @@ def login():
         page.wait_for_load_state()
 
     return sign_in
+
+
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
+
+
+@pytest.fixture
+def sent_mails(live_site, live_site_dir):
+    """sent_mails(to=None): the mails the served site wrote so far (console backend, in its
+    server.log), oldest first, as email.message.EmailMessage; only those to ``to``."""
+
+    def read(to=None):
+        log = (live_site_dir / "server.log").read_text(encoding="utf-8", errors="replace")
+        found = []
+        for chunk in log.split(MAIL_SEPARATOR):
+            start = chunk.find("Content-Type: ")
+            if start < 0 or "\nSubject: " not in chunk:
+                continue
+            message = email.message_from_string(chunk[start:], policy=email.policy.default)
+            if to is None or to in str(message.get("To", "")):
+                found.append(message)
+        return found
+
+    return read

@@ -19,8 +19,14 @@ USERS = {
     "redaktion": ("Redaktion", False),
     "moderation": ("Moderation", False),
     "kommune": (None, False),
+    "nachbar": (None, False),
+    "vergessen": (None, False),
 }
 ACCOUNT_AGS = "05974016"  # Erwitte: the municipal account acts for it
+# Further verified municipal accounts: "nachbar" (Anröchte) sends interest in the Börse,
+# "vergessen" (Lippstadt) resets its password in the browser tests.
+OTHER_ACCOUNTS = {"nachbar": ("05974004", "Ordnungsamt"), "vergessen": ("05974028", "Bauamt")}
+BOERSE_TITLE = "Testangebot der Browser-Tests: gemeinsames Standesamt"
 
 
 def build():
@@ -38,6 +44,7 @@ def build():
     call_command("rebuild_search_index", "--no-progress")
     create_users()
     create_test_event()
+    create_boerse_entry()
 
 
 def create_users():
@@ -63,6 +70,41 @@ def create_users():
         function="Hauptamt",
         verified=True,
     )
+    for username, (ags, function) in OTHER_ACCOUNTS.items():
+        MunicipalAccount.objects.create(
+            user=User.objects.get(username=username),
+            municipality=Municipality.objects.get(ags=ags),
+            function=function,
+            verified=True,
+        )
+
+
+def create_boerse_entry():
+    """One approved offer of "kommune" (Erwitte), for the interest journey; only in this
+    throw-away site, and its title says that it is a test."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from boerse.models import BoerseEntry, EntryKind, EntryStatus
+    from cooperations.taxonomy import TaskArea
+    from register.models import Municipality
+
+    now = timezone.now()
+    entry = BoerseEntry.objects.create(
+        kind=EntryKind.OFFER,
+        title=BOERSE_TITLE,
+        description="Nur ein Test der Browser-Tests, kein echtes Angebot.",
+        municipality=Municipality.objects.get(ags=ACCOUNT_AGS),
+        created_by=User.objects.get(username="kommune"),
+        region_radius_km=30,
+        expires_on=timezone.localdate() + timedelta(days=90),
+        status=EntryStatus.APPROVED,
+        moderated_at=now,
+        published_at=now,
+    )
+    entry.task_areas.add(TaskArea.objects.get(slug="standesamt"))
 
 
 def create_test_event():

@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from search import analysis
+from search import analysis, thesaurus
 from search.contract import GeoFilter, SearchQuery
 from search.engines.elastic import (
     FACET_SIZE,
@@ -84,20 +84,18 @@ def test_analysis_settings_use_the_word_lists():
     decompound = filters["atlas_decompound"]
     assert decompound["type"] == "dictionary_decompounder"
     assert decompound["only_longest_match"] is True
-    # The word list is the repository file, normalised like the tokens it meets.
-    assert set(decompound["word_list"]) == {
+    # The word list is the one the Python chain splits with: the administrative parts of
+    # the repository file and the noun list, normalised like the tokens it meets.
+    assert set(decompound["word_list"]) >= {
         analysis.normalise(word) for word in _words(analysis.COMPOUND_PARTS_FILE)
     }
-    # Written "überwachung" and "bürger" in the file; tokens meet them folded.
-    assert {"uberwachung", "burger", "standesamt"} <= set(decompound["word_list"])
-
-    synonyms = filters["atlas_synonyms"]
-    assert synonyms["type"] == "synonym_graph"
-    assert "standesamt, personenstandswesen" in synonyms["synonyms"]
-    assert (
-        "veterinaramt, veterinar lebensmitteluberwachung, lebensmitteluberwachung, "
-        "veterinarwesen" in synonyms["synonyms"]
-    )
+    assert decompound["word_list"] == analysis.decompound_word_list()
+    # Written "überwachung" and "bürger" in the files; tokens meet them folded.
+    assert {"uberwachung", "burger", "standesamt", "verarbeitung"} <= set(decompound["word_list"])
+    assert filters["atlas_plurals"]["type"] == "stemmer_override"
+    assert "kitas => kita" in filters["atlas_plurals"]["rules"]
+    # No synonym filter: the query expands synonyms (test_editors_extend_the_synonyms).
+    assert "atlas_synonyms" not in filters
     assert filters["atlas_stemmer"] == {"type": "stemmer", "language": "light_german"}
     assert set(filters["atlas_stop"]["stopwords"]) == {
         analysis.normalise(word) for word in _words(analysis.STOPWORDS_FILE)
@@ -108,14 +106,15 @@ def test_analysis_settings_use_the_word_lists():
         "german_normalization",
         "atlas_stop",
         "atlas_decompound",
+        "atlas_plurals",
         "atlas_stemmer",
     ]
-    # Synonyms at query time only; compounds are split at index time only.
+    # Compounds are split at index time only.
     assert analyzers["atlas_german_search"]["filter"] == [
         "lowercase",
         "german_normalization",
         "atlas_stop",
-        "atlas_synonyms",
+        "atlas_plurals",
         "atlas_stemmer",
     ]
     assert analyzers["atlas_suggest"]["filter"] == ["lowercase", "atlas_shingle"]
@@ -132,41 +131,41 @@ def test_analysis_settings_use_the_word_lists():
 
 
 def test_editors_extend_the_synonyms(tmp_path, monkeypatch):
+    """A group added to the thesaurus file reaches the query (no new index needed); the
+    admin's groups do too (tests/search/test_finding.py)."""
     extended = tmp_path / "synonyms.txt"
     extended.write_text(
-        analysis.SYNONYMS_FILE.read_text(encoding="utf-8") + "Friedhof, Bestattungswesen\n",
+        thesaurus.SYNONYMS_FILE.read_text(encoding="utf-8") + "Kirmes, Volksfest\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(analysis, "SYNONYMS_FILE", extended)
-    analysis.synonym_groups.cache_clear()
+    monkeypatch.setattr(thesaurus, "SYNONYMS_FILE", extended)
+    thesaurus.file_thesaurus.cache_clear()
     try:
-        synonyms = index_body("atlas-profiles-2")["settings"]["analysis"]["filter"][
-            "atlas_synonyms"
-        ]["synonyms"]
+        query = body_for(text="Kirmes")["query"]
     finally:
         monkeypatch.undo()
-        analysis.synonym_groups.cache_clear()
-    assert "friedhof, bestattungswesen" in synonyms
+        thesaurus.file_thesaurus.cache_clear()
+    assert "volksfest" in str(query)
+    assert "volksfest" not in str(body_for(text="Kirmes")["query"])
 
 
 # --- requests ----------------------------------------------------------------------------
 
+FIELDS = ["title^4", "partners^2", "summary^1.5", "body", "keywords^0.5", "places^0.5"]
+# One clause per analysed word, typos forgiven from five letters on ("AUTO:5,8").
 TEXT_CLAUSES = {
-    "filter": [
-        {"match": {"all_text": {"query": "Standesamt", "operator": "and", "fuzziness": "AUTO"}}}
-    ],
     "must": [
         {
             "multi_match": {
-                "query": "Standesamt",
-                "fields": ["title^4", "keywords^2", "partners^2", "summary^1.5", "body"],
+                "query": "hellweg",
+                "fields": FIELDS,
                 "type": "best_fields",
                 "tie_breaker": 0.3,
-                "fuzziness": "AUTO",
+                "fuzziness": "AUTO:5,8",
             }
         }
     ],
-    "should": [{"match_phrase": {"title": {"query": "Standesamt", "boost": 2}}}],
+    "should": [{"match_phrase": {"title": {"query": "Hellweg", "boost": 2}}}],
 }
 
 
@@ -175,7 +174,7 @@ def _terms(key):
 
 
 def test_text_only_request():
-    body = body_for(text="  Standesamt ")
+    body = body_for(text="  Hellweg ")
     assert body["query"] == {"bool": TEXT_CLAUSES}
     assert "post_filter" not in body
     # Nothing selected: every facet is counted in one bucket that filters nothing.
@@ -195,10 +194,12 @@ def test_text_only_request():
 
 
 def test_title_is_boosted_over_body():
-    fields = body_for(text="Standesamt")["query"]["bool"]["must"][0]["multi_match"]["fields"]
+    fields = body_for(text="Hellweg")["query"]["bool"]["must"][0]["multi_match"]["fields"]
     boosts = {f.split("^")[0]: float(f.split("^")[1]) if "^" in f else 1.0 for f in fields}
     assert boosts["title"] == max(boosts.values())
-    assert boosts["body"] == min(boosts.values()) < boosts["title"]
+    assert boosts["body"] < boosts["title"]
+    # A match only through a task area, tag or region counts least (precision).
+    assert boosts["keywords"] == boosts["places"] == min(boosts.values()) < boosts["body"]
 
 
 def test_two_facet_filters_are_disjunctive():
@@ -209,7 +210,7 @@ def test_two_facet_filters_are_disjunctive():
     land = {"terms": {"facets.land": ["05"]}}
     # The selection narrows the hits only, after the aggregations ...
     assert body["post_filter"] == {"bool": {"filter": [aufgabe, land]}}
-    assert body["query"] == {"bool": TEXT_CLAUSES}
+    assert body["query"] == body_for(text="Standesamt")["query"]
     # ... each selected facet is counted with the other facets' selection only ...
     assert body["aggs"]["facet_aufgabe"] == {
         "filter": {"bool": {"filter": [land]}},
@@ -263,7 +264,7 @@ def test_geo_and_start_years_narrow_hits_and_counts():
     }
     assert body["post_filter"] == {"bool": {"filter": [{"terms": {"facets.phase": ["umsetzung"]}}]}}
     geo_text = body_for(text="Standesamt", geo=GeoFilter("05974016", 51.61, 8.35, 7.5))
-    assert geo_text["query"]["bool"]["filter"][1] == {
+    assert geo_text["query"]["bool"]["filter"][0] == {
         "geo_distance": {"distance": "7.5km", "locations": {"lat": 51.61, "lon": 8.35}}
     }
 
