@@ -19,9 +19,20 @@ EXAMPLES = 30
 
 @pytest.fixture
 def api_schema(site_tree):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from kooperationsatlas.wsgi import application
 
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # As Django's test client does: the WSGI handler would close the test's database
+    # connection (and with it its transaction) at the end of every request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def operations(api_schema):
