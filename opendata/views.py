@@ -294,7 +294,7 @@ def filter_profiles(params):
             if terms:
                 queryset = queryset.filter(**{field: terms})
     phase = _single(params, "phase", errors)
-    if phase:
+    if phase or ("phase" in params and "phase" not in errors):  # given, even if blank
         if phase not in Phase.values:
             errors["phase"] = [f"Erlaubt: {', '.join(Phase.values)}."]
         else:
