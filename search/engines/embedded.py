@@ -193,10 +193,13 @@ class EmbeddedEngine:
         if plan is not None:
             position_of = index.position.get  # None: indexed after the facet index was loaded
             by_relevance = scored and query.effective_sort == "relevanz"
-            ranked = [
-                (position_of(page_id), score)
-                for page_id, score in self.fulltext.match(plan.clauses, scored=by_relevance)
-            ]
+            matches = self.fulltext.match(plan.clauses, scored=by_relevance)
+            # Precision: when some profiles say it in their own text, those that match
+            # only through a task-area name, a tag or a place are no hits.
+            in_text = self.fulltext.text_matches(plan.clauses)
+            if any(page_id in in_text for page_id, _ in matches):
+                matches = [(page_id, score) for page_id, score in matches if page_id in in_text]
+            ranked = [(position_of(page_id), score) for page_id, score in matches]
             narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
         if query.start_year_min is not None or query.start_year_max is not None:
             narrowing &= index.year_filter(query.start_year_min, query.start_year_max)
