@@ -4,6 +4,7 @@ import re
 from functools import cache
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, models
@@ -342,6 +343,13 @@ class CooperationPage(Page):
         for item in context["figures"] + context["office_contacts"]:
             item.refs = refs(numbers, [item.source])
         context["unknown"] = self.unknown_labels(context["figures"], context["motives"])
+        if request.user.is_authenticated and not getattr(request, "is_preview", False):
+            from django.urls import reverse
+
+            from .proposals import can_propose
+
+            context["can_propose"] = can_propose(request.user, self)
+            context["propose_url"] = reverse("cooperations:propose", args=[self.pk])
         from funding.related import NRW, funding_for
         from guides.related import guides_for, published_guides
         from kooperationsatlas import caching
@@ -798,3 +806,42 @@ class OfficeContact(Orderable):
 
     def __str__(self):
         return self.office
+
+
+class ProfileProposal(models.Model):
+    """A partner's proposed changes to its profile: a revision in the moderation workflow.
+
+    Keeps who proposed it and whether they were told that it is published
+    (``cooperations/proposals.py``)."""
+
+    page = models.ForeignKey(
+        CooperationPage,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name="Steckbrief",
+    )
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="profile_proposals",
+        verbose_name="Vorgeschlagen von",
+    )
+    revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name="Revision",
+    )
+    created_at = models.DateTimeField("Vorgeschlagen am", auto_now_add=True)
+    published_notified_at = models.DateTimeField(
+        "Über Veröffentlichung informiert am", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "Ergänzung eines Steckbriefs"
+        verbose_name_plural = "Ergänzungen von Steckbriefen"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.page} ({self.proposer})"

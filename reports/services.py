@@ -38,7 +38,7 @@ def unique_slug(parent, title):
     return slug
 
 
-def _silence_wagtail_mails_to(user):
+def silence_wagtail_mails_to(user):
     """A reporter without admin access gets this app's German mails instead of Wagtail's,
     whose links lead into the admin they cannot open."""
     if user.has_perm("wagtailadmin.access_admin"):
@@ -85,7 +85,7 @@ def create_report(user, account, data, partners):
         page.sources.add(CooperationSource(url=url))
     index.add_child(instance=page)
     page.save_revision(user=user, log_action=True)
-    _silence_wagtail_mails_to(user)
+    silence_wagtail_mails_to(user)
     workflow = page.get_workflow()
     if workflow is not None:
         workflow.start(page, user)

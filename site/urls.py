@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("guides.urls")),
     path("", include("inventory.urls")),
     path("", include("reports.urls")),
+    path("", include("cooperations.urls")),
     path("", include("legal.urls")),
 ]
 

@@ -387,3 +387,19 @@ def test_without_membership_hides_the_experience():
     assert scorer.values["experience"][D] == 0.0
     assert score.Scorer(hidden, A).values["experience"][D] == pytest.approx(0.3)  # Archiv
     assert score.Scorer(snapshot, A, task_areas=[2]).values["experience"][D] == 1.0  # unchanged
+
+
+def test_spread_markers_separates_coinciding_and_crowded_anchors():
+    from matchmaking.maps import MARKER_GAP, MARKER_RADIUS, spread_markers
+
+    anchors = [(100.0, 100.0)] * 4 + [(100.0 + i, 102.0) for i in range(6)] + [(400.0, 50.0)]
+    first = spread_markers(anchors)
+    assert first == spread_markers(anchors)  # deterministic
+    least = 2 * MARKER_RADIUS + MARKER_GAP - 0.01
+    for i, (ax, ay) in enumerate(first):
+        for bx, by in first[i + 1 :]:
+            assert math.hypot(ax - bx, ay - by) >= least
+    # A marker far from the others stays on its anchor; the crowd stays near its own.
+    assert math.hypot(first[-1][0] - 400, first[-1][1] - 50) < 0.1
+    assert all(math.hypot(x - 100, y - 100) < 80 for x, y in first[:-1])
+    assert spread_markers([]) == []

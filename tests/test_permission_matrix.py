@@ -230,6 +230,13 @@ ROUTES = {
         case("/bestandsaufnahme/gibt-es-nicht.csv", "404 404 404 404 404 404"),
     ],
     "konto/meldungen/": [case("/konto/meldungen/", LOGIN_THEN_200)],
+    # Only verified accounts of a profile's partners (both are partners of the profile,
+    # only kommune_a of the published one, which has Erwitte alone).
+    "steckbriefe/<id:pk>/ergaenzen/": [
+        case("/steckbriefe/{profile_id}/ergaenzen/", "login 200 200 403 403 403"),
+        case("/steckbriefe/{published_id}/ergaenzen/", "login 200 403 403 403 403"),
+        case("/steckbriefe/{draft_id}/ergaenzen/", "login 404 404 404 404 404"),
+    ],
     "konto/meldungen/neu/": [case("/konto/meldungen/neu/", "login 200 200 403 403 403")],
     "konto/meldungen/<int:pk>/": [
         case("/konto/meldungen/{report_a}/", "login 200 404 404 404 404", muni_a=[REPORT_TITLE]),

@@ -93,6 +93,9 @@ PAGES = {
     # Invalid input answers 400 with the error summary: audited as it is.
     "foerder-check-fehler": goto("/foerderung/check/?nrw=x&kosten=&laufzeit=1", status=400),
     "anmelden": goto("/konto/anmelden/"),
+    "zugang-beantragen": goto("/konto/zugang-beantragen/"),
+    "passwort-vergessen": goto("/konto/passwort-vergessen/"),
+    "suchauftraege": as_municipal_account("/benachrichtigungen/"),
     "barrierefreiheit-rueckmeldung": goto("/barrierefreiheit/rueckmeldung/"),
     "meldung-formular": as_municipal_account("/konto/meldungen/neu/"),
 }
