@@ -74,10 +74,18 @@ def as_municipal_account(url):
     return prepare
 
 
+def proposal_form(page, login):
+    login(page, "kommune", next_url="/kooperationen/standesamt-hellweg/")
+    page.get_by_role("link", name="Steckbrief ergänzen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Steckbrief ergänzen")
+
+
 PAGES = {
     "startseite": goto("/"),
     "suche-mit-filter": goto("/suche/?q=Standesamt&regierungsbezirk=059"),
     "steckbrief": profile,
+    "steckbrief-angereichert": goto("/kooperationen/standesamt-hellweg/"),
+    "steckbrief-ergaenzen": proposal_form,
     "gemeinde": goto("/gemeinden/05974016/"),
     "partnersuche-ergebnis": goto("/partnersuche/?q=Erwitte&aufgabe=standesamt"),
     "boerse": goto("/boerse/"),
