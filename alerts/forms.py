@@ -5,9 +5,14 @@ import re
 from django import forms
 from django.db import transaction
 
-from cooperations.models import TaskArea
 from kooperationsatlas.ids import IdMultipleChoiceField
-from register.models import County, Municipality
+from kooperationsatlas.widgets import (
+    county_queryset,
+    county_widget,
+    task_area_queryset,
+    task_area_widget,
+)
+from register.models import Municipality
 from search.analysis import query_clauses
 
 from .models import SavedSearch
@@ -39,15 +44,17 @@ class SavedSearchForm(forms.ModelForm):
     )
     task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
-        queryset=TaskArea.objects.all(),
+        queryset=task_area_queryset(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=task_area_widget(),
+        help_text="Ein ganzer Bereich schließt alle Aufgaben darunter ein.",
     )
     counties = IdMultipleChoiceField(
         label="Kreise",
-        queryset=County.objects.all(),
+        queryset=county_queryset(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=county_widget(),
+        help_text="Nach Ländern geordnet.",
     )
 
     class Meta:
@@ -76,36 +83,6 @@ class SavedSearchForm(forms.ModelForm):
         municipality = self.instance.near_municipality if self.instance.pk else None
         if municipality is not None and not self.is_bound:
             self.initial["ort"] = municipality_label(municipality)
-
-    # --- grouped choices for the template ---------------------------------------------
-
-    def _selected(self, name):
-        value = self[name].value() or []
-        return {str(item) for item in value}
-
-    def task_area_groups(self):
-        """[(term, checked, [(child, checked), …]), …] in the taxonomy's order."""
-        selected = self._selected("task_areas")
-        terms = list(TaskArea.objects.order_by("sort_order", "name"))
-        children = {}
-        for term in terms:
-            children.setdefault(term.parent_id, []).append(term)
-
-        def node(term, depth=0):
-            below = [node(child, depth + 1) for child in children.get(term.pk, [])]
-            return {"term": term, "checked": str(term.pk) in selected, "children": below}
-
-        return [node(term) for term in children.get(None, [])]
-
-    def county_groups(self):
-        """[(Land, [(Kreis, checked), …], any_checked), …]."""
-        selected = self._selected("counties")
-        groups = {}
-        for county in County.objects.select_related("state").order_by("state__key", "display_name"):
-            groups.setdefault(county.state, []).append((county, str(county.pk) in selected))
-        return [
-            (state, items, any(checked for _, checked in items)) for state, items in groups.items()
-        ]
 
     # --- validation ---------------------------------------------------------------------
 

@@ -7,20 +7,16 @@ from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
+from kooperationsatlas.widgets import (
+    county_queryset,
+    county_widget,
+    task_area_queryset,
+    task_area_widget,
+)
 from register.models import County, State
 
 from .models import BoerseEntry, EntryKind, InterestMessage
 from .services import MAX_RADIUS_KM, MAX_VALIDITY_DAYS
-
-
-class TaskAreaChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)  # "Innere Verwaltung › Personal"
-
-
-class CountyChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.display_name} ({obj.state.name})"
 
 
 class CountySelectField(IdChoiceField):
@@ -50,13 +46,11 @@ GERMAN_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 
 
 class EntryForm(forms.ModelForm):
-    task_areas = TaskAreaChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
-        queryset=TaskArea.objects.select_related("parent__parent").order_by(
-            "parent__parent__sort_order", "parent__sort_order", "sort_order", "name"
-        ),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="Mindestens einen auswählen (Strg/Cmd gedrückt halten für mehrere).",
+        queryset=task_area_queryset(),
+        widget=task_area_widget(),
+        help_text="Mindestens einen ankreuzen.",
         error_messages={
             "invalid_choice": "Unbekannter Aufgabenbereich: %(value)s.",
             "invalid_pk_value": "Unbekannter Aufgabenbereich: %(pk)s.",
@@ -75,12 +69,13 @@ class EntryForm(forms.ModelForm):
             "invalid": "Bitte eine ganze Zahl eingeben.",
         },
     )
-    region_counties = CountyChoiceField(
+    region_counties = IdMultipleChoiceField(
         label="Kreise",
         required=False,
-        queryset=County.objects.select_related("state").order_by("state__name", "display_name"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text="Optional: Kreise, in denen Partner gesucht oder Leistungen angeboten werden.",
+        queryset=county_queryset(),
+        widget=county_widget(),
+        help_text="Optional: Kreise, in denen Partner gesucht oder Leistungen angeboten "
+        "werden, nach Ländern geordnet.",
         error_messages={
             "invalid_choice": "Unbekannter Kreis: %(value)s.",
             "invalid_pk_value": "Unbekannter Kreis: %(pk)s.",

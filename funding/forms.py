@@ -4,6 +4,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.db.models import Q
+
+from register.models import County, Municipality
 
 from .check import CheckInput
 
@@ -85,24 +88,112 @@ class GermanDecimalField(forms.Field):
         return number
 
 
-class CountField(forms.IntegerField):
-    def __init__(self, **kwargs):
-        super().__init__(
-            min_value=0,
-            max_value=MAX_PARTNERS,
-            error_messages={
-                "invalid": "Bitte eine ganze Zahl angeben, zum Beispiel „2“.",
-                "min_value": "Die Zahl darf nicht negativ sein.",
-                "max_value": f"Höchstens {MAX_PARTNERS:,} Partner.".replace(",", "."),
-                "required": "Bitte die Zahl der Partner angeben (0, wenn keine).",
-            },
-            **kwargs,
+NRW = "05"
+NAME_SEPARATORS = re.compile(r"\s*(?:[,;\n]|\s+und\s+)\s*")
+MAX_NAMES_LENGTH = 2000
+
+
+def _place(body):
+    """ "Lippstadt (Kreis Soest, Nordrhein-Westfalen, AGS 05974028)"."""
+    if isinstance(body, Municipality):
+        county = "" if body.county.display_name == body.name else f"{body.county.display_name}, "
+        return f"{body.name} ({county}{body.state.name}, AGS {body.ags})"
+    return f"{body.display_name} ({body.state.name}, Kreisschlüssel {body.key})"
+
+
+def resolve_partner(name, *, in_nrw):
+    """The municipality or Kreis a typed name (or AGS / Kreis key) means, in NRW or outside.
+
+    Raises ValidationError with a German reason: unknown, ambiguous, or on the wrong side of
+    the NRW border. A municipality wins over a Kreis of the same name ("Soest" is the town;
+    the Kreis is "Kreis Soest")."""
+    where = "in Nordrhein-Westfalen" if in_nrw else "außerhalb von Nordrhein-Westfalen"
+    if re.fullmatch(r"\d{8}", name):
+        found = list(Municipality.objects.filter(ags=name).select_related("county", "state"))
+    elif re.fullmatch(r"\d{5}", name):
+        found = list(County.objects.filter(key=name).select_related("state"))
+    else:
+        found = list(
+            Municipality.objects.filter(name__iexact=name).select_related("county", "state")
+        ) or list(
+            County.objects.filter(Q(display_name__iexact=name) | Q(name__iexact=name))
+            .select_related("state")
+            .distinct()
         )
+    if not found:
+        raise forms.ValidationError(
+            f"„{name}“ steht nicht im Gemeindeverzeichnis. Bitte den genauen Namen einer "
+            "Gemeinde oder eines Kreises angeben (z. B. „Erwitte“ oder „Kreis Soest“) oder "
+            "die Zahl der Partner."
+        )
+    matching = [body for body in found if (body.state.key == NRW) == in_nrw]
+    if not matching:
+        other = "außerhalb von NRW" if in_nrw else "in NRW"
+        raise forms.ValidationError(
+            f"„{name}“ liegt {other} ({_place(found[0])}); hier zählen nur Partner {where}."
+        )
+    if len(matching) > 1:
+        choices = "; ".join(_place(body) for body in matching[:4])
+        raise forms.ValidationError(
+            f"„{name}“ gibt es {where} mehrmals: {choices}. Bitte den Gemeindeschlüssel "
+            "(AGS) statt des Namens angeben."
+        )
+    return matching[0]
+
+
+class PartnerCountField(forms.Field):
+    """The number of partners, or their names (comma-separated) looked up in the register.
+
+    ``clean`` returns the count; the partners a list of names resolved to are kept in
+    ``form.partners[field name]`` so the result can name them."""
+
+    def __init__(self, *, in_nrw, **kwargs):
+        super().__init__(**kwargs)
+        self.in_nrw = in_nrw
+
+    def to_python(self, value):
+        text = str(value or "").strip()
+        if not text:
+            return None
+        if len(text) > MAX_NAMES_LENGTH:
+            raise forms.ValidationError(f"„{self.label}“ ist zu lang.", code="max_length")
+        if re.fullmatch(r"-\s*\d+", text):
+            raise forms.ValidationError("Die Zahl darf nicht negativ sein.", code="min_value")
+        # Digits are a count, except 5 or 8 of them: a Kreis key or an AGS.
+        if re.fullmatch(r"\d+", text) and len(text) not in (5, 8):
+            number = int(text)
+            if number > MAX_PARTNERS:
+                raise forms.ValidationError(
+                    f"Höchstens {MAX_PARTNERS:,} Partner.".replace(",", "."), code="max_value"
+                )
+            return number
+        names = [name for name in NAME_SEPARATORS.split(text) if name]
+        errors, bodies = [], []
+        for name in names:
+            try:
+                body = resolve_partner(name, in_nrw=self.in_nrw)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                if body not in bodies:
+                    bodies.append(body)
+        if errors:
+            raise forms.ValidationError(errors, code="unknown_partner")
+        return bodies
+
+
+PARTNERS_REQUIRED = "Bitte die Zahl der Partner oder ihre Namen angeben (0, wenn keine)."
 
 
 class FundingCheckForm(forms.Form):
-    nrw = CountField(label="Partner in NRW")
-    extern = CountField(label="Partner außerhalb von NRW oder im Ausland", required=False)
+    nrw = PartnerCountField(
+        label="Partner in NRW",
+        in_nrw=True,
+        error_messages={"required": PARTNERS_REQUIRED},
+    )
+    extern = PartnerCountField(
+        label="Partner außerhalb von NRW oder im Ausland", in_nrw=False, required=False
+    )
     kosten = GermanDecimalField(
         label="Förderfähige Kosten in EUR", maximum=MAX_EUR, unit="250.000", thousands=True
     )
@@ -142,6 +233,13 @@ class FundingCheckForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        # Names become a count; which partners they are is kept for the result.
+        self.partners = {}
+        for name in ("nrw", "extern"):
+            value = data.get(name)
+            if isinstance(value, list):
+                self.partners[name] = value
+                data[name] = len(value)
         if data.get("verbesserung") and not (data.get("begruendung") or "").strip():
             self.add_error(
                 "begruendung",

@@ -19,14 +19,36 @@ from .check import (
 )
 from .forms import PARAMS, FundingCheckForm
 from .models import FundingIndexPage, FundingProgrammePage
+from .related import partner_counts
+
+PROFILE_PARAM = "steckbrief"
+
+
+def _profile_prefill(request):
+    """(profile, initial data) for a link "im Förder-Check prüfen" from a profile
+    (?steckbrief=<page id>): the partner counts the profile's register partners give.
+    The counts are computed here, never taken from the URL; an unknown, unpublished or
+    protected profile gives (None, {})."""
+    value = request.GET.get(PROFILE_PARAM, "")
+    if not value.isdigit() or len(value) > 18:
+        return None, {}
+    from cooperations.models import CooperationPage
+
+    profile = CooperationPage.objects.live().public().filter(pk=int(value)).first()
+    if profile is None:
+        return None, {}
+    nrw, other = partner_counts(profile)
+    return profile, {"nrw": nrw, "extern": other}
 
 
 @require_safe
 def check_page(request):
     bound = any(name in request.GET for name in PARAMS)
-    form = FundingCheckForm(request.GET if bound else None)
+    profile, initial = (None, {}) if bound else _profile_prefill(request)
+    form = FundingCheckForm(request.GET if bound else None, initial=initial)
     context = {
         "form": form,
+        "profile": profile,
         "result": None,
         "disclaimer": DISCLAIMER,
         "rules": {
@@ -45,6 +67,7 @@ def check_page(request):
     if bound:
         if form.is_valid():
             context["result"] = run_check(form.check_input())
+            context["named_partners"] = form.partners
         else:
             status = 400
             context["error_items"] = [

@@ -83,6 +83,17 @@ class LegalReferenceBlock(blocks.StructBlock):
         label = "Rechtsgrundlage"
         template = "guides/blocks/legal_reference.html"
 
+    def get_context(self, value, parent_context=None):
+        """``whole_law``: the link opens the whole law, not the paragraph, so the page says
+        which paragraph to look for. On recht.nrw.de only a ``br_bes_detail`` address with
+        a ``det_id`` opens one paragraph (docs/guides.md, "Links to the law")."""
+        context = super().get_context(value, parent_context)
+        url = value.get("url") or ""
+        context["whole_law"] = bool(
+            value.get("paragraph") and url and not ("br_bes_detail" in url and "det_id=" in url)
+        )
+        return context
+
 
 class CalloutBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(

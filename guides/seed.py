@@ -18,7 +18,12 @@ from .models import FaqPage, GlossaryPage, GlossaryTerm, GuideIndexPage, GuidePa
 
 REVIEWED = datetime.date(2026, 11, 21)
 
-GKG_URL = "https://recht.nrw.de"
+# The GkG NRW in recht.nrw.de, the official collection of NRW law: the whole law (bes_id
+# 3978, Gliederungsnummer 202). recht.nrw.de has per-paragraph addresses
+# (br_bes_detail?…&det_id=…), but a det_id belongs to one version of a paragraph and goes
+# stale when the law changes; the only GkG det_id that could be checked is from 2022, before
+# the 2024 amendment, so the guides link the law and name the paragraph (docs/guides.md).
+GKG_URL = "https://recht.nrw.de/lmi/owa/br_bes_text?anw_nr=2&gld_nr=2&ugl_nr=202&bes_id=3978"
 GKG_TITLE = (
     "Gesetz über kommunale Gemeinschaftsarbeit (GkG NRW), Gliederungsnummer 202, "
     "in Recht.NRW.de (amtliche Sammlung des Landesrechts)"

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from register.models import register_url
+from register.models import County, register_url
 from search.contract import DEFAULT_PAGE_SIZE, MAX_RADIUS_KM
 from search.forms import DEFAULT_RADIUS_KM, DEFAULT_SORT, SearchForm, query_string
 from search.service import search
@@ -28,7 +28,7 @@ from search.views import (
 )
 
 from . import charts
-from .figures import FIGURES, FIGURES_BY_KEY, NOT_KNOWN, load_dataset
+from .figures import FIGURES, FIGURES_BY_KEY, NOT_KNOWN, NRW, load_dataset
 from .maps import choropleth, cooperations_text, legend_items
 
 logger = logging.getLogger(__name__)
@@ -125,6 +125,15 @@ def _growth(figure, table):
 
 
 def _counties(figure, table):
+    """Kreise as bars (share of their municipalities taking part); kreisfreie Städte apart,
+    since a city that is its own Kreis has one municipality and its bar would only ever
+    say "0 von 1" or "1 von 1 (100 %)"."""
+    cities = set(
+        County.objects.filter(state__key=NRW, kind=County.Kind.KREISFREIE_STADT).values_list(
+            "key", flat=True
+        )
+    )
+    counties = [row for row in table.rows if row[0] not in cities]
     items = [
         (
             row[1],
@@ -132,15 +141,30 @@ def _counties(figure, table):
             f"{charts.de_number(row[4])} von {charts.de_number(row[3])} "
             f"({charts.de_number(row[5] or 0, 1)} %)",
         )
+        for row in counties
+    ]
+    city_rows = [
+        {
+            "name": row[1],
+            "url": register_url("register:county", row[0]),
+            # The city as a municipality (row[4]) or as a Kreis (row[6]) in a profile.
+            "taking_part": bool(row[4] or row[6]),
+        }
         for row in table.rows
+        if row[0] in cities
     ]
     return {
         "chart": charts.bar_chart(
             items,
             chart_id=f"chart-{figure.key}",
-            title="Balkendiagramm: Anteil der Gemeinden mit mindestens einer Kooperation je Kreis",
+            title="Balkendiagramm: Anteil der Gemeinden mit mindestens einer Kooperation je "
+            "Kreis (ohne kreisfreie Städte)",
             maximum=100,
-        )
+        ),
+        "county_count": len(counties),
+        "cities_taking_part": [city for city in city_rows if city["taking_part"]],
+        "cities_not_taking_part": [city for city in city_rows if not city["taking_part"]],
+        "city_count": len(city_rows),
     }
 
 

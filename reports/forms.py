@@ -10,8 +10,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cooperations.models import PartnerRole, Phase
-from cooperations.taxonomy import CooperationModel, LegalForm, TaskArea
+from cooperations.taxonomy import CooperationModel, LegalForm
 from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
+from kooperationsatlas.widgets import task_area_queryset, task_area_widget
 from register.models import County, Municipality
 
 MIN_YEAR = 1900
@@ -128,17 +129,6 @@ def resolve_register_partner(line):
     return ParsedPartner(role=role, county=counties[0])
 
 
-def _task_area_queryset():
-    return TaskArea.objects.select_related("parent__parent").order_by(
-        "parent__parent__sort_order", "parent__sort_order", "sort_order", "name"
-    )
-
-
-class TermMultipleChoiceField(IdMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)  # "Innere Verwaltung › Personal"
-
-
 class TermChoiceField(IdChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -192,11 +182,11 @@ class ReportForm(forms.Form):
             "(jetzt: %(show_value)d).",
         },
     )
-    task_areas = TermMultipleChoiceField(
+    task_areas = IdMultipleChoiceField(
         label="Aufgabenbereiche",
-        queryset=_task_area_queryset(),
-        widget=forms.SelectMultiple(attrs={"size": 12}),
-        help_text="Mindestens einen auswählen (Strg/Cmd gedrückt halten für mehrere).",
+        queryset=task_area_queryset(),
+        widget=task_area_widget(),
+        help_text="Mindestens einen ankreuzen.",
         error_messages={
             "invalid_choice": "Unbekannter Aufgabenbereich: %(value)s.",
             "invalid_pk_value": "Unbekannter Aufgabenbereich: %(pk)s.",

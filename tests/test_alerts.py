@@ -618,7 +618,9 @@ def test_pages_are_accessible_and_work_without_javascript(logged_in, saved_searc
         page = Page(response.content.decode())
         assert_accessible_structure(page)
         assert_no_third_party_requests(page)
-        assert "<script" not in page.html
+        # Scripts only as progressive enhancement from the site itself, never inline.
+        scripts = re.findall(r"<script\b[^>]*>", page.html)
+        assert all(re.search(r'src="/static/js/[a-z]+\.js"', tag) for tag in scripts), scripts
     invalid = logged_in.post(
         "/benachrichtigungen/neu/", {"name": "x", "ort": "Atlantis", "radius_km": "999"}
     )
@@ -649,3 +651,14 @@ def test_new_search_prefilled_from_search_parameters(logged_in, term):
     assert f'value="{County.objects.get(key=KREIS_SOEST).pk}" checked' in content
     assert 'name="ort" value="Erwitte"' in content
     assert 'name="radius_km" value=""' in content
+
+
+def test_search_page_offers_to_save_the_search_as_a_suchauftrag(client, db):
+    from kooperationsatlas.setup import ensure_site_tree
+
+    ensure_site_tree()
+    html = client.get("/suche/", {"q": "Standesamt", "kreis": "05974"}).content.decode()
+    assert (
+        '<a href="/benachrichtigungen/neu/?q=Standesamt&amp;kreis=05974">'
+        "Diese Suche als Suchauftrag speichern</a>"
+    ) in html

@@ -244,3 +244,90 @@ def test_huge_but_allowed_numbers_compute(client):
     )
     assert response.status_code == 200
     assert "70.105.000 EUR" in response.content.decode()  # 175.000 + 1.998 × 35.000
+
+
+# --- partners as names from the register, and the link from a profile ---
+
+
+@pytest.mark.django_db
+def test_partner_names_are_counted_from_the_register(client):
+    response = client.get(URL, {**GOOD, "nrw": "Erwitte, Geseke", "extern": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2 Partner in NRW: Festbetrag 175.000 EUR" in html
+    assert "Gezählt als Partner in NRW (2): Erwitte (Kreis Soest), Geseke (Kreis Soest)" in html
+    # Semicolons, "und", keys and a Kreis work too; a name given twice counts once.
+    response = client.get(
+        URL, {**GOOD, "nrw": "Erwitte; 05974012 und Kreis Soest, erwitte", "extern": "München"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Gezählt als Partner in NRW (3)" in html
+    assert "Gezählt als Partner außerhalb von NRW (1): München" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "param,value,message",
+    [
+        ("nrw", "Erwitte, Atlantis", "„Atlantis“ steht nicht im Gemeindeverzeichnis"),
+        ("nrw", "München", "„München“ liegt außerhalb von NRW (München (Bayern, AGS 09162000))"),
+        ("extern", "Geseke", "„Geseke“ liegt in NRW"),
+        ("nrw", "", "Bitte die Zahl der Partner oder ihre Namen angeben"),
+    ],
+)
+def test_unknown_partner_names_are_a_400_that_keeps_the_input(client, param, value, message):
+    response = client.get(URL, {**GOOD, param: value})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert f'value="{value}"' in html
+    assert "Höchstmögliche Förderung" not in html
+
+
+@pytest.mark.django_db
+def test_ambiguous_names_ask_for_the_key(client):
+    # Outside NRW the register has several municipalities called "Neuenkirchen".
+    response = client.get(URL, {**GOOD, "extern": "Neuenkirchen"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "„Neuenkirchen“ gibt es außerhalb von Nordrhein-Westfalen mehrmals" in html
+    assert "Gemeindeschlüssel (AGS)" in html
+
+
+@pytest.mark.django_db
+def test_profile_link_fills_in_the_partner_counts(client, make_profile):
+    from django.core.management import call_command
+
+    call_command("load_funding_programmes")  # the programme with the check
+    profile = make_profile(
+        "Gemeinsamer Bauhof",
+        partners=[("05974016", "lead"), ("05974012", "member"), ("09162000", "member")],
+    )
+    page = client.get(profile.url).content.decode()
+    assert f'href="/foerderung/check/?steckbrief={profile.pk}"' in page
+
+    response = client.get(URL, {"steckbrief": profile.pk})
+    assert response.status_code == 200  # a prefilled form, not a form full of errors
+    html = response.content.decode()
+    assert 'id="id_nrw" name="nrw" value="2"' in html
+    assert 'id="id_extern" name="extern" value="1"' in html
+    assert "Aus dem Steckbrief" in html and "Gemeinsamer Bauhof" in html
+    assert 'class="error-summary"' not in html
+    # Counts come from the profile, never from the URL; unknown ids change nothing.
+    for bad in ("999999999", "abc", "-1"):
+        other = client.get(URL, {"steckbrief": bad})
+        assert other.status_code == 200
+        assert "Aus dem Steckbrief" not in other.content.decode()
+
+
+@pytest.mark.django_db
+def test_met_and_unmet_differ_in_text_and_icon_shape(client):
+    response = client.get(URL, {**GOOD, "laufzeit": "2"})
+    html = response.content.decode()
+    met = html.index('check-result--met">')
+    unmet = html.index('check-result--unmet">')
+    assert "<circle" in html[met : met + 400] and "erfüllt" in html[met : met + 600]
+    assert "<rect" in html[unmet : unmet + 400] and "nicht erfüllt" in html[unmet : unmet + 800]
+    # Icons are decoration: the text says it.
+    assert html.count('class="result-icon') == html.count('aria-hidden="true" focusable="false"')

@@ -107,7 +107,7 @@ def test_check_page_computes(client, programmes):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<td><strong>erfüllt</strong></td>") == 5
+    assert html.count('class="check-result check-result--met">') == 5
     assert "Höchstmögliche Förderung: <strong>210.000 EUR</strong>" in html
     assert "175.000 EUR + 1 × 35.000 EUR" in html
     assert "90 % × 300.000 EUR = 270.000 EUR" in html
@@ -129,6 +129,6 @@ def test_check_page_shows_failures_with_reasons(client, db):
     assert response.status_code == 200
     html = response.content.decode()
     assert "nicht förderfähig" in html
-    assert html.count("<td><strong>nicht erfüllt</strong></td>") == 4
+    assert html.count('class="check-result check-result--unmet">') == 4
     assert "91 %" in html and "4,9 Jahre" in html and "14,9 %" in html
     assert "Höchstmögliche Förderung: <strong>90.000 EUR</strong>" in html

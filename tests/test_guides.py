@@ -340,7 +340,7 @@ def test_profile_page_shows_related_guides_and_funding(client, seeded, programme
     assert "/leitfaeden/rechtsformen-gkg-nrw/" not in html  # unpublished
     assert "/leitfaeden/datenschutz-ikz/" not in html  # no fitting task area
     assert 'href="/foerderung/foerderrichtlinie-ikz-nrw/"' in html
-    assert 'href="/foerderung/check/"' in html
+    assert f'href="/foerderung/check/?steckbrief={profile.pk}"' in html
     assert 'href="#passende-leitfaeden"' in html
 
 
@@ -385,3 +385,31 @@ def test_profile_page_follows_guide_publishing_with_the_page_cache_on(
     assert "/leitfaeden/rechtsformen-gkg-nrw/" not in html_of(client.get(profile.url))
     guide.save_revision().publish()
     assert "/leitfaeden/rechtsformen-gkg-nrw/" in html_of(client.get(profile.url))
+
+
+def test_gkg_references_link_the_law_and_name_the_paragraph(seeded, client):
+    """The law portal's home page was the target before; now the GkG NRW itself, and the
+    box says which paragraph to open (no unverifiable per-paragraph ids)."""
+    html = client.get("/leitfaeden/rechtsformen-gkg-nrw/").content.decode()
+    law = "https://recht.nrw.de/lmi/owa/br_bes_text?anw_nr=2&amp;gld_nr=2&amp;ugl_nr=202&amp;bes_id=3978"
+    assert f'<a href="{law}" rel="noopener">§ 1 GkG NRW</a>' in html
+    assert "der Link öffnet das ganze Gesetz; dort § 1 aufrufen" in html
+    assert 'href="https://recht.nrw.de"' not in html
+
+
+def test_a_paragraph_address_needs_no_hint():
+    from guides.blocks import LegalReferenceBlock
+
+    block = LegalReferenceBlock()
+    deep = block.to_python(
+        {
+            "law": "GkG NRW",
+            "paragraph": "§ 28",
+            "url": "https://recht.nrw.de/lmi/owa/br_bes_detail?bes_id=3978&anw_nr=2"
+            "&aufgehoben=N&det_id=581198",
+            "note": "",
+        }
+    )
+    assert "ganze Gesetz" not in block.render(deep)
+    whole = block.to_python({**deep, "url": "https://recht.nrw.de/lmi/owa/br_bes_text?bes_id=3978"})
+    assert "dort § 28 aufrufen" in block.render(whole)

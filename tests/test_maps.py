@@ -206,3 +206,48 @@ def test_boundary_map_tag_in_a_template():
     assert html.startswith('<figure><svg xmlns="http://www.w3.org/2000/svg"')
     assert "&lt;" not in html  # rendered as markup, not escaped
     assert template.render(Context({"places": [place(1, "Leer", None)]})) == "keine Karte"
+
+
+# --- point maps outside NRW (no boundaries there) ---
+
+
+@pytest.mark.django_db
+def test_municipality_outside_nrw_gets_a_point_map_with_its_partners(client, make_profile):
+    make_profile(
+        "Gemeinsame Vollstreckung Dreieich und Neu-Isenburg",
+        partners=[("06438002", "lead"), ("06438009", "member")],
+    )
+    html = client.get("/gemeinden/06438002/").content.decode()
+    svg = html[html.index('<svg xmlns="http://www.w3.org/2000/svg" class="map map--points"') :]
+    svg = svg[: svg.index("</svg>")]
+    assert 'role="img"' in svg
+    assert "Karte: Dreieich und die Gemeinden – Kreis Offenbach" in svg
+    assert "Partner in Kooperationen: Neu-Isenburg." in svg
+    # Dreieich as the large circle, Neu-Isenburg as a diamond, the rest of the Kreis as dots.
+    assert svg.count('class="map-point map-point--self"') == 1
+    assert svg.count('class="map-point map-point--partner"') == 1
+    assert svg.count('class="map-point map-point--other"') == 13 - 2
+    assert ">Neu-Isenburg</text>" in svg and ">Dreieich</text>" in svg
+    assert "Gemeindegrenzen und Nachbarschaften liegen bisher nur" not in html
+
+
+@pytest.mark.django_db
+def test_kreisfreie_stadt_outside_nrw_shows_its_surroundings(client):
+    html = client.get("/gemeinden/09162000/").content.decode()
+    assert "Karte: München und die Gemeinden im Umkreis von 25 km" in html
+    assert html.count("map-point--other") > 10
+
+
+@pytest.mark.django_db
+def test_kreis_outside_nrw_marks_its_partner_municipalities(client, make_profile):
+    make_profile("Kooperation im Kreis Offenbach", partners=[("06438012", "lead")])
+    html = client.get("/kreise/06438/").content.decode()
+    assert "Karte: Gemeinden – Kreis Offenbach" in html
+    assert html.count('class="map-point map-point--partner"') == 1
+    assert ">Rödermark</text>" in html
+
+
+@pytest.mark.django_db
+def test_nrw_municipalities_keep_their_boundary_map(client):
+    html = client.get("/gemeinden/05974016/").content.decode()
+    assert "map--points" not in html and 'class="map-highlight"' in html

@@ -385,3 +385,91 @@ def surrounding_municipalities(context, municipalities):
     graph, places = caching.remember(request, ("register-borders",), _border_graph)
     around = set().union(*(graph.get(pk, ()) for pk in ids)) - ids
     return sorted((places[pk] for pk in around), key=lambda place: place.name)
+
+
+# --- point maps: where no boundaries exist (outside NRW) ------------------------------
+
+POINT_PADDING = 90  # room for the labels around the outermost points
+POINT_KINDS = ("other", "partner", "self")  # drawing order: the marked ones on top
+
+
+@dataclass(frozen=True)
+class Point:
+    """A municipality on a point map: its centre from the register and what it is there
+    ("self": the page's own municipality, "partner": a partner in one of its
+    cooperations or a partner of the Kreis's, "other": context)."""
+
+    name: str
+    lon: float
+    lat: float
+    kind: str = "other"
+
+
+def render_point_map(points, title, description, map_id="punktkarte"):
+    """An inline <svg> with the points (register centre coordinates), or "" without any.
+
+    The projection is the same equirectangular one as the boundary maps; "self" is a large
+    circle, a partner a diamond, the others small grey dots, so the marks differ in shape
+    as well as colour, and the marked ones carry their names."""
+    points = [point for point in points if point.lon is not None and point.lat is not None]
+    if not points:
+        return ""
+    min_lon, max_lon = min(p.lon for p in points), max(p.lon for p in points)
+    min_lat, max_lat = min(p.lat for p in points), max(p.lat for p in points)
+    x_factor = math.cos(math.radians((min_lat + max_lat) / 2))
+    span = max((max_lon - min_lon) * x_factor, max_lat - min_lat, 0.05)
+    scale = (SIZE - 2 * POINT_PADDING) / span
+    width = round((max_lon - min_lon) * x_factor * scale) + 2 * POINT_PADDING
+    height = round((max_lat - min_lat) * scale) + 2 * POINT_PADDING
+
+    def at(point):
+        return (
+            round(POINT_PADDING + (point.lon - min_lon) * x_factor * scale),
+            round(POINT_PADDING + (max_lat - point.lat) * scale),
+        )
+
+    marks, labels = [], []
+    for kind in POINT_KINDS:
+        for point in sorted((p for p in points if p.kind == kind), key=lambda p: p.name):
+            x, y = at(point)
+            if kind == "self":
+                mark = format_html('<circle cx="{}" cy="{}" r="14"></circle>', x, y)
+            elif kind == "partner":
+                mark = format_html('<path d="M{},{}l12,12l-12,12l-12,-12z"></path>', x, y - 12)
+            else:
+                mark = format_html('<circle cx="{}" cy="{}" r="5"></circle>', x, y)
+            marks.append(
+                format_html(
+                    '<g class="map-point map-point--{}">{}<title>{}</title></g>',
+                    kind,
+                    mark,
+                    point.name,
+                )
+            )
+            if kind != "other":
+                labels.append(
+                    format_html(
+                        '<text class="map-point-label map-point-label--{}" x="{}" y="{}" '
+                        'text-anchor="middle">{}</text>',
+                        kind,
+                        x,
+                        y - 20,
+                        point.name,
+                    )
+                )
+    map_id = slugify(map_id) or "punktkarte"
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" class="map map--points" viewBox="0 0 {} {}" '
+        'role="img" aria-labelledby="{}-title {}-desc">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}{}</svg>',
+        width,
+        height,
+        map_id,
+        map_id,
+        map_id,
+        title,
+        map_id,
+        description,
+        mark_safe("".join(marks)),
+        mark_safe("".join(labels)),
+    )

@@ -218,13 +218,16 @@ def javascript(request):
     return request.param
 
 
-def new_context(browser, live_site, *, javascript=True, bypass_csp=False):
+DESKTOP_WIDTH = 1280
+
+
+def new_context(browser, live_site, *, javascript=True, bypass_csp=False, width=DESKTOP_WIDTH):
     context = browser.new_context(
         base_url=live_site,
         java_script_enabled=javascript,
         bypass_csp=bypass_csp,
         locale="de-DE",
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": width, "height": 900},
     )
     context.set_default_timeout(TIMEOUT_MS)
     return context
@@ -232,13 +235,15 @@ def new_context(browser, live_site, *, javascript=True, bypass_csp=False):
 
 @pytest.fixture
 def open_page(browser, live_site):
-    """open_page(javascript=True, bypass_csp=False): a page in a fresh browser context
-    (own cookies: one per user). The contexts stay open until the test's report is made,
-    so a failure's screenshots show every page."""
+    """open_page(javascript=True, bypass_csp=False, width=1280): a page in a fresh browser
+    context (own cookies: one per user) with a viewport `width` pixels wide. The contexts
+    stay open until the test's report is made, so a failure's screenshots show every page."""
     contexts = []
 
-    def make(javascript=True, bypass_csp=False):
-        context = new_context(browser, live_site, javascript=javascript, bypass_csp=bypass_csp)
+    def make(javascript=True, bypass_csp=False, width=DESKTOP_WIDTH):
+        context = new_context(
+            browser, live_site, javascript=javascript, bypass_csp=bypass_csp, width=width
+        )
         contexts.append(context)
         return context.new_page()
 

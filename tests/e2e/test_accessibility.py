@@ -80,18 +80,36 @@ def proposal_form(page, login):
     expect(page.get_by_role("heading", level=1)).to_have_text("Steckbrief ergänzen")
 
 
+def programme(page, login):
+    page.goto("/foerderung/")
+    first_link_below(page, "/foerderung/")
+
+
+# Every page type of the public site (and the forms of a municipal account). The audit runs
+# on each at desktop and at phone width; test_reflow.py checks the same pages for reflow.
 PAGES = {
     "startseite": goto("/"),
     "suche-mit-filter": goto("/suche/?q=Standesamt&regierungsbezirk=059"),
     "steckbrief": profile,
     "steckbrief-angereichert": goto("/kooperationen/standesamt-hellweg/"),
     "steckbrief-ergaenzen": proposal_form,
+    "steckbriefe-liste": goto("/kooperationen/"),
     "gemeinde": goto("/gemeinden/05974016/"),
+    "gemeinde-ausserhalb-nrw": goto("/gemeinden/09162000/"),
+    "gemeinden-liste": goto("/gemeinden/"),
+    "kreis": goto("/kreise/05974/"),
+    "kreise-liste": goto("/kreise/"),
     "partnersuche-ergebnis": goto("/partnersuche/?q=Erwitte&aufgabe=standesamt"),
     "boerse": goto("/boerse/"),
     "boerse-formular": as_municipal_account("/boerse/neu/"),
     "bestandsaufnahme": goto("/bestandsaufnahme/"),
+    "leitfaeden": goto("/leitfaeden/"),
     "leitfaden": guide,
+    "faq": goto("/leitfaeden/haeufige-fragen/"),
+    "glossar": goto("/leitfaeden/glossar/"),
+    "foerderung": goto("/foerderung/"),
+    "foerderprogramm": programme,
+    "veranstaltungen": goto("/veranstaltungen/"),
     "veranstaltung": event,
     "foerder-check": goto("/foerderung/check/"),
     "foerder-check-ergebnis": goto(
@@ -100,13 +118,21 @@ PAGES = {
     ),
     # Invalid input answers 400 with the error summary: audited as it is.
     "foerder-check-fehler": goto("/foerderung/check/?nrw=x&kosten=&laufzeit=1", status=400),
+    "daten": goto("/daten/"),
+    "impressum": goto("/impressum/"),
+    "nicht-gefunden": goto("/gibt-es-nicht/", status=404),
     "anmelden": goto("/konto/anmelden/"),
+    "konto": as_municipal_account("/konto/"),
+    "benachrichtigung-formular": as_municipal_account("/benachrichtigungen/neu/"),
     "zugang-beantragen": goto("/konto/zugang-beantragen/"),
     "passwort-vergessen": goto("/konto/passwort-vergessen/"),
     "suchauftraege": as_municipal_account("/benachrichtigungen/"),
     "barrierefreiheit-rueckmeldung": goto("/barrierefreiheit/rueckmeldung/"),
     "meldung-formular": as_municipal_account("/konto/meldungen/neu/"),
 }
+
+# A desktop and a phone viewport (px).
+WIDTHS = [1280, 390]
 
 
 def format_violations(violations):
@@ -122,11 +148,12 @@ def format_violations(violations):
     return "\n".join(lines)
 
 
+@pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("name", list(PAGES))
-def test_no_serious_or_critical_wcag_violations(name, open_page, login):
+def test_no_serious_or_critical_wcag_violations(name, width, open_page, login):
     if not AXE_PATH.exists():
         missing(f"{AXE_PATH} fehlt: scripts/install-browser-deps (npm ci)")
-    page = open_page(bypass_csp=True)
+    page = open_page(bypass_csp=True, width=width)
     PAGES[name](page, login)
     expect(page.get_by_role("main")).to_be_visible()
     page.add_script_tag(path=str(AXE_PATH))

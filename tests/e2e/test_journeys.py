@@ -167,9 +167,9 @@ def test_boerse_request_posted_and_approved(page, javascript, login, open_page):
     page.get_by_label(re.compile("^Beschreibung")).fill(
         "Wir suchen eine Nachbarkommune für einen gemeinsamen Standesamtsbezirk."
     )
-    page.get_by_label(re.compile("^Aufgabenbereiche")).select_option(
-        label="Bürgerdienste und Ordnung › Standesamt"
-    )
+    # Grouped checkboxes, no Ctrl/Cmd list: "Standesamt" in the group of its top-level area.
+    areas = page.get_by_role("group", name=re.compile("^Aufgabenbereiche"))
+    areas.get_by_role("group", name="Bürgerdienste und Ordnung").get_by_label("Standesamt").check()
     page.get_by_label(re.compile(r"^Umkreis \(km\)")).fill("25")
     page.get_by_label(re.compile("^Gültig bis")).fill(
         (date.today() + timedelta(days=90)).isoformat()
