@@ -438,9 +438,7 @@ class FacetIndex:
         if result.bit_count() * 16 < self.size:
             # Few hits: take them all and order them.
             keys = self.keys[sort]
-            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[
-                offset:
-            ]
+            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[offset:]
         # Many hits: walk the order until the page is full (about 16 slots per hit).
         members = result.to_bytes(self.nbytes, "little")
         found = []

@@ -239,7 +239,6 @@ def test_the_log_names_the_changed_documents(db):
     assert IndexChange.changed_pages(version, stamp, version + 3) is None  # not there yet
 
 
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage: PostgreSQL only")
 def test_postgres_keeps_the_search_vector_in_the_row(db):
     # Migration 0006: out of line, every @@ and ts_rank of a search fetched it from the
