@@ -651,3 +651,14 @@ def test_new_search_prefilled_from_search_parameters(logged_in, term):
     assert f'value="{County.objects.get(key=KREIS_SOEST).pk}" checked' in content
     assert 'name="ort" value="Erwitte"' in content
     assert 'name="radius_km" value=""' in content
+
+
+def test_search_page_offers_to_save_the_search_as_a_suchauftrag(client, db):
+    from kooperationsatlas.setup import ensure_site_tree
+
+    ensure_site_tree()
+    html = client.get("/suche/", {"q": "Standesamt", "kreis": "05974"}).content.decode()
+    assert (
+        '<a href="/benachrichtigungen/neu/?q=Standesamt&amp;kreis=05974">'
+        "Diese Suche als Suchauftrag speichern</a>"
+    ) in html
