@@ -240,6 +240,10 @@ def paths():
                     }
                 ],
                 "responses": {
+                    "400": {
+                        "description": "Länger als 200 Zeichen, mit Begründung",
+                        "content": {"application/json": {"schema": _ref("Error")}},
+                    },
                     "200": {
                         "description": "Höchstens zehn Treffer",
                         "content": {
@@ -255,7 +259,7 @@ def paths():
                                 }
                             }
                         },
-                    }
+                    },
                 },
             }
         },

@@ -197,6 +197,11 @@ def suggestion_data(bodies, suggestion, request):
 
 @require_safe
 def partner_api(request):
+    from search.openapi import empty_number_errors
+
+    empty = empty_number_errors(request.path, request.GET)
+    if empty:
+        return _json({"errors": empty}, status=400)
     form = PartnerSearchForm(request.GET, areas=_task_areas(request))
     if form.is_valid():
         try:
@@ -241,10 +246,16 @@ def _place_data(place):
     return {"key": place.key, "name": place.name, "detail": place.detail, "label": place.label}
 
 
+MAX_PLACE_LENGTH = 200  # as documented (matchmaking/openapi.py)
+
+
 @require_safe
 def places_api(request):
     """Autocomplete: municipalities and Kreise whose name starts with ?q= (at most ten)."""
-    text = " ".join(request.GET.get(PLACE, "").split())[:200]
+    raw = request.GET.get(PLACE, "")
+    if len(raw) > MAX_PLACE_LENGTH:
+        return _json({"errors": {PLACE: [f"Höchstens {MAX_PLACE_LENGTH} Zeichen."]}}, status=400)
+    text = " ".join(raw.split())
     if len(text) < 2:
         return _json({"results": []})
     places, _ = find_places(text, limit=MAX_AUTOCOMPLETE)

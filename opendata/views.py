@@ -147,8 +147,11 @@ def _not_found(what):
 
 
 def _int(params, name, errors, *, minimum, maximum, default=None):
+    if name not in params:
+        return default
     raw = params.get(name, "").strip()
-    if not raw:
+    if not raw:  # present but empty: not a number (the contract says integer)
+        errors[name] = ["Bitte eine ganze Zahl angeben (der Parameter ist leer)."]
         return default
     try:
         value = int(raw)

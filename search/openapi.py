@@ -118,7 +118,8 @@ def _parameters():
                 + ". Ohne Suchbegriff sortiert `relevanz` nach `neueste`. "
                 "Eine unbekannte Sortierung wird ignoriert (Hinweis in `notices`)."
             ),
-            "schema": {"type": "string", "enum": list(SORTS), "default": "relevanz"},
+            # no enum: an unknown value is not refused (see the description)
+            "schema": {"type": "string", "default": "relevanz"},
         },
         {
             "name": PAGE,
@@ -373,3 +374,28 @@ def _document():
 def openapi_document():
     """A fresh copy (callers may modify it)."""
     return deepcopy(_document())
+
+
+EMPTY_NUMBER = "Bitte eine Zahl angeben (der Parameter ist leer)."
+
+
+def number_parameters(path):
+    """Names of the integer and number query parameters of the GET operation at ``path``."""
+    operation = _document()["paths"].get(path, {}).get("get", {})
+    return {
+        parameter["name"]
+        for parameter in operation.get("parameters", [])
+        if parameter.get("in") == "query"
+        and parameter.get("schema", {}).get("type") in ("integer", "number")
+    }
+
+
+def empty_number_errors(path, params):
+    """``{name: [reason]}`` for the number parameters of ``path`` that are present but
+    empty. The HTML forms treat an empty field as not given; the JSON API, whose contract
+    says "a number", refuses it (400)."""
+    return {
+        name: [EMPTY_NUMBER]
+        for name in sorted(number_parameters(path))
+        if name in params and any(not value.strip() for value in params.getlist(name))
+    }

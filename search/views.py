@@ -35,7 +35,7 @@ from .forms import (
     query_string,
     tidy,
 )
-from .openapi import openapi_document
+from .openapi import empty_number_errors, openapi_document
 from .service import search, total
 
 logger = logging.getLogger(__name__)
@@ -519,6 +519,9 @@ def search_api(request):
 
 
 def _search_api(request):
+    empty = empty_number_errors(request.path, request.GET)
+    if empty:
+        return _json({"errors": empty, "notices": []}, status=400)
     form = SearchForm(request.GET)
     if not form.is_valid():
         body = {"errors": form.error_dict(), "notices": form.notices}

@@ -32,8 +32,8 @@ from .storage import BATCH_SIZE, insert_rows, paused_gc, stored_documents, store
 from .typo import text_plan
 
 # Changed documents applied to a facet index at most (or a twentieth of the index): beyond,
-# reading every document is about as fast. Free slots (of removed documents) at most (or a
-# quarter of the index): beyond, a fresh read makes the bitsets shorter.
+# reading every document is about as fast. Holes (slots of removed documents) at most (or
+# a quarter of the index): beyond, a fresh read makes the bitsets shorter.
 MAX_CHANGES = 500
 
 
@@ -135,7 +135,7 @@ class EmbeddedEngine:
             changed = IndexChange.changed_pages(index.version, index.stamp, version)
             if changed is not None and len(changed) <= max(MAX_CHANGES, index.size // 20):
                 index = index.updated(version, stamp, changed)
-                if len(index.free) <= max(MAX_CHANGES, index.size // 4):
+                if index.holes <= max(MAX_CHANGES, index.size // 4):
                     return index
         with paused_gc():
             return FacetIndex.load(version, stamp)
@@ -191,12 +191,14 @@ class EmbeddedEngine:
             plan = text_plan(self.fulltext, clauses, text, index.stamp, suggest=scored)
         narrowing, ranked = index.all, None
         if plan is not None:
-            position_of = index.position.get  # None: indexed after the facet index was loaded
             by_relevance = scored and query.effective_sort == "relevanz"
-            ranked = [
-                (position_of(page_id), score)
-                for page_id, score in self.fulltext.match(plan.clauses, scored=by_relevance)
-            ]
+            matches = self.fulltext.match(plan.clauses, scored=by_relevance)
+            # Precision: when some profiles say it in their own text, those that match
+            # only through a task-area name, a form or a tag are no hits.
+            in_text = self.fulltext.text_matches(plan.clauses)
+            if any(page_id in in_text for page_id, _ in matches):
+                matches = [(page_id, score) for page_id, score in matches if page_id in in_text]
+            ranked = index.ranked_slots(matches)
             narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
         if query.start_year_min is not None or query.start_year_max is not None:
             narrowing &= index.year_filter(query.start_year_min, query.start_year_max)

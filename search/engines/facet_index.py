@@ -72,16 +72,20 @@ class FacetIndex:
 
     One Python int per facet value and start year; set operations and ``int.bit_count()``
     run in C, so counting every facet value is cheap even at 100,000 profiles. The sort
-    orders are lists of slots with a sort key per slot. An index is never changed once
-    searches use it: ``updated()`` returns a changed copy (searches in other threads keep
-    the one they have). A removed document leaves a free slot that the next new one takes.
+    orders are lists of slots with a sort key per slot.
+
+    An index is never changed once searches use it: ``updated()`` returns a changed copy
+    (searches in other threads keep the one they have). The containers are lists, not
+    dicts, where they are as long as the index, since a list copies in a fraction of the
+    time (``slot_of``: page id -> slot). A new document gets a new slot; a removed one
+    leaves a hole, which the next read of the whole index closes.
     """
 
     def __init__(self, version, stamp):
         self.version, self.stamp = version, stamp
-        self.ids = []  # slot -> page id (None: free)
-        self.position = {}  # page id -> slot
-        self.free = []  # free slots
+        self.ids = []  # slot -> page id (None: removed)
+        self.slot_of = []  # page id -> slot (None: not indexed)
+        self.size = 0  # documents
         self.all = 0  # the slots in use
         self.facets = {facet.key: {} for facet in FACETS}  # key -> value -> bits
         self.years = {}  # start year -> bits
@@ -89,18 +93,19 @@ class FacetIndex:
         # the ~10,000 places have few profiles, and a bitset always costs n/8 bytes).
         self.point_lats = []
         self.points = []  # (lat, lon, [slot, ...])
+        self.slot_points = []  # slot -> the (lat, lon) of its locations
         self.keys = {sort: [] for sort in SORTS}  # sort -> slot -> sort key
         self.orders = {sort: [] for sort in SORTS}  # sort -> slots in that order
         self._unfiltered_counts = None
 
     @property
-    def size(self):
-        """The number of documents."""
-        return len(self.position)
-
-    @property
     def nbytes(self):
         return (len(self.ids) + 7) // 8
+
+    @property
+    def holes(self):
+        """Slots of removed documents."""
+        return len(self.ids) - self.size
 
     # reading
 
@@ -123,8 +128,12 @@ class FacetIndex:
         database driver returns them; ``filter_data``: (page_id, filter_data) pairs, read
         one at a time so that the decoded JSON never has to be held all at once."""
         self.ids = [row[0] for row in rows]
-        self.position = {page_id: slot for slot, page_id in enumerate(self.ids)}
+        self.slot_of = [None] * (max(self.ids, default=0) + 1)
+        for slot, page_id in enumerate(self.ids):
+            self.slot_of[page_id] = slot
+        self.size = len(rows)
         self.all = (1 << len(rows)) - 1
+        self.slot_points = [()] * len(rows)
         year_positions = defaultdict(list)
         newest, names, partners = self.keys["neueste"], self.keys["name"], self.keys["partner"]
         for slot, (page_id, published, title_key, partner_count, start_year) in enumerate(rows):
@@ -135,21 +144,28 @@ class FacetIndex:
                 year_positions[start_year].append(slot)
 
         value_positions = defaultdict(list)  # (facet key, value) -> slots
-        point_positions = defaultdict(list)  # (lat, lon) -> slots
+        point_positions = {}  # (lat, lon) -> slots
         for page_id, data in filter_data:
-            slot = self.position.get(page_id)
+            slot = self.slot(page_id)
             if slot is None:
                 continue  # written between the two reads: the change log has it
             for key, values in (data.get("facets") or {}).items():
                 for value in values:
                     value_positions[key, value].append(slot)
+            locations = []
             for lat, lon in data.get("locations") or ():
-                point_positions[lat, lon].append(slot)
+                point = (lat, lon)
+                if point not in point_positions:
+                    point_positions[point] = [point, []]  # one tuple per place, shared
+                point, positions = point_positions[point]
+                positions.append(slot)
+                locations.append(point)
+            self.slot_points[slot] = tuple(locations)
 
         for (key, value), positions in value_positions.items():
             self.facets.setdefault(key, {})[value] = self.bits_of(positions)
         self.years = {year: self.bits_of(positions) for year, positions in year_positions.items()}
-        points = sorted(point_positions.items())
+        points = sorted(point_positions.values())
         self.point_lats = [lat for (lat, _), _ in points]
         self.points = [(lat, lon, positions) for (lat, lon), positions in points]
         for sort in SORTS:
@@ -174,10 +190,11 @@ class FacetIndex:
                 )
                 rows.extend(cursor.fetchall())
         index = self._copy(version, stamp)
+        stored = {row[0] for row in rows}
         for page_id in page_ids:
-            index._remove(page_id)
+            index._clear(page_id, keep_slot=page_id in stored)
         for row in rows:
-            index._add(row)
+            index._set(row)
         return index
 
     def _copy(self, version, stamp):
@@ -185,65 +202,75 @@ class FacetIndex:
         index = FacetIndex.__new__(FacetIndex)
         index.version, index.stamp = version, stamp
         index.ids = list(self.ids)
-        index.position = dict(self.position)
-        index.free = list(self.free)
+        index.slot_of = list(self.slot_of)
+        index.size = self.size
         index.all = self.all
         index.facets = {key: dict(values) for key, values in self.facets.items()}
         index.years = dict(self.years)
         index.point_lats = list(self.point_lats)
         index.points = list(self.points)  # the slot lists are replaced, never changed
+        index.slot_points = list(self.slot_points)
         index.keys = {sort: list(keys) for sort, keys in self.keys.items()}
         index.orders = {sort: list(order) for sort, order in self.orders.items()}
         index._unfiltered_counts = None
         return index
 
-    def _remove(self, page_id):
-        slot = self.position.pop(page_id, None)
+    def _clear(self, page_id, *, keep_slot):
+        """Clear the bits, places and sort entries of ``page_id``; free its slot unless
+        ``keep_slot`` (it is set again at once)."""
+        slot = self.slot(page_id)
         if slot is None:
             return
         mask = 1 << slot
-        self.all ^= mask
         for bitsets in [*self.facets.values(), self.years]:
             emptied = []
             for value, bits in bitsets.items():
-                if bits >> slot & 1:
+                if bits & mask:
                     bits ^= mask
                     bitsets[value] = bits
                     if not bits:
                         emptied.append(value)
             for value in emptied:
                 del bitsets[value]
-        for i in range(len(self.points) - 1, -1, -1):
+        for point in set(self.slot_points[slot]):
+            i = bisect.bisect_left(self.points, point, key=_point_key)
             lat, lon, positions = self.points[i]
-            if slot in positions:
-                remaining = [position for position in positions if position != slot]
-                if remaining:
-                    self.points[i] = (lat, lon, remaining)
-                else:
-                    del self.points[i]
-                    del self.point_lats[i]
+            remaining = [position for position in positions if position != slot]
+            if remaining:
+                self.points[i] = (lat, lon, remaining)
+            else:
+                del self.points[i]
+                del self.point_lats[i]
+        self.slot_points[slot] = ()
         for sort in SORTS:
             keys, order = self.keys[sort], self.orders[sort]
             del order[bisect.bisect_left(order, keys[slot], key=keys.__getitem__)]
             keys[slot] = None
-        self.ids[slot] = None
-        self.free.append(slot)
+        if not keep_slot:
+            self.slot_of[page_id] = None
+            self.ids[slot] = None
+            self.all ^= mask
+            self.size -= 1
 
-    def _add(self, row):
+    def _set(self, row):
+        """Set ``row`` (``ROW_COLUMNS`` and filter_data) into its slot (a new one for a
+        document not in the index)."""
         page_id, published, title_key, partner_count, start_year, data = row
         if isinstance(data, str):
             data = json.loads(data)
-        if self.free:
-            slot = self.free.pop()
-        else:
+        slot = self.slot(page_id)
+        if slot is None:
             slot = len(self.ids)
-            self.ids.append(None)
+            self.ids.append(page_id)
+            self.slot_points.append(())
             for keys in self.keys.values():
                 keys.append(None)
+            if page_id >= len(self.slot_of):
+                self.slot_of.extend([None] * (page_id + 1 - len(self.slot_of)))
+            self.slot_of[page_id] = slot
+            self.all |= 1 << slot
+            self.size += 1
         mask = 1 << slot
-        self.ids[slot] = page_id
-        self.position[page_id] = slot
-        self.all |= mask
         self.keys["neueste"][slot] = newest_key(published, title_key, page_id)
         self.keys["name"][slot] = (title_key, page_id)
         self.keys["partner"][slot] = (-partner_count, title_key, page_id)
@@ -256,13 +283,35 @@ class FacetIndex:
                 bitsets[value] = bitsets.get(value, 0) | mask
         if start_year is not None:
             self.years[start_year] = self.years.get(start_year, 0) | mask
+        locations = []
         for lat, lon in data.get("locations") or ():
-            i = bisect.bisect_left(self.points, (lat, lon), key=_point_key)
-            if i < len(self.points) and _point_key(self.points[i]) == (lat, lon):
+            point = (lat, lon)
+            i = bisect.bisect_left(self.points, point, key=_point_key)
+            if i < len(self.points) and _point_key(self.points[i]) == point:
                 self.points[i] = (lat, lon, [*self.points[i][2], slot])
             else:
                 self.points.insert(i, (lat, lon, [slot]))
                 self.point_lats.insert(i, lat)
+            locations.append(point)
+        self.slot_points[slot] = tuple(locations)
+
+    # slots
+
+    def slot(self, page_id):
+        """The slot of ``page_id``, None when it is not in the index."""
+        return self.slot_of[page_id] if 0 <= page_id < len(self.slot_of) else None
+
+    def page_ids(self):
+        return [page_id for page_id in self.ids if page_id is not None]
+
+    def ranked_slots(self, matches):
+        """[(slot or None, score)] of [(page_id, score)]: None for a document indexed
+        after this index was read."""
+        slot_of, size = self.slot_of, len(self.slot_of)
+        return [
+            (slot_of[page_id] if 0 <= page_id < size else None, score)
+            for page_id, score in matches
+        ]
 
     # bitsets
 
@@ -389,9 +438,7 @@ class FacetIndex:
         if result.bit_count() * 16 < self.size:
             # Few hits: take them all and order them.
             keys = self.keys[sort]
-            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[
-                offset:
-            ]
+            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[offset:]
         # Many hits: walk the order until the page is full (about 16 slots per hit).
         members = result.to_bytes(self.nbytes, "little")
         found = []

@@ -120,10 +120,10 @@ def test_after_every_change_the_index_equals_one_read_whole(db, seed, loads):
             next_id += len(documents)
             writer.index_documents(documents)
         elif action < 0.7:
-            ids = rng.sample(sorted(writer.facet_index().position), 2)
+            ids = rng.sample(sorted(writer.facet_index().page_ids()), 2)
             writer.index_documents([random_document(rng, page_id) for page_id in ids])
         else:
-            writer.delete_documents(rng.sample(sorted(writer.facet_index().position), 2))
+            writer.delete_documents(rng.sample(sorted(writer.facet_index().page_ids()), 2))
         # the writer's process and another one: incrementally, each its own copy
         expected = snapshot(FacetIndex.load(*IndexVersion.current()))
         assert snapshot(writer.facet_index()) == expected
@@ -158,7 +158,7 @@ def test_a_rebuild_makes_every_process_read_whole(db, loads):
     engine.rebuild([random_document(rng, page_id) for page_id in range(1, 6)])
     other.facet_index()
     engine.rebuild([random_document(rng, page_id) for page_id in range(20, 23)])
-    assert sorted(other.facet_index().position) == [20, 21, 22]
+    assert sorted(other.facet_index().page_ids()) == [20, 21, 22]
     assert len(loads) == 2
     assert list(IndexChange.objects.values_list("page_ids", flat=True)) == [None]
 
@@ -171,12 +171,12 @@ def test_a_version_seen_inside_a_rolled_back_transaction_is_not_trusted(db, load
     version = IndexVersion.current()[0]
     with pytest.raises(RuntimeError), transaction.atomic():
         engine.index_documents([random_document(rng, 99)])
-        assert 99 in other.facet_index().position  # seen inside the transaction
+        assert other.facet_index().slot(99) is not None  # seen inside the transaction
         raise RuntimeError("rolled back")
     engine.index_documents([random_document(rng, 6)])  # the same version number again
     assert IndexVersion.current()[0] == version + 1
     index = other.facet_index()
-    assert sorted(index.position) == [1, 2, 3, 4, 5, 6]
+    assert sorted(index.page_ids()) == [1, 2, 3, 4, 5, 6]
     assert snapshot(index) == snapshot(FacetIndex.load(*IndexVersion.current()))
 
 
@@ -190,7 +190,7 @@ def test_a_process_further_behind_than_the_log_reads_whole(db, loads, monkeypatc
     for page_id in range(6, 12):
         engine.index_documents([random_document(rng, page_id)])
     assert IndexChange.objects.count() == 3
-    assert sorted(other.facet_index().position) == list(range(1, 12))
+    assert sorted(other.facet_index().page_ids()) == list(range(1, 12))
     assert len(loads) == 2
 
 
@@ -205,17 +205,26 @@ def test_many_changes_at_once_are_read_whole(db, loads, monkeypatch):
     assert len(loads) == 3  # the first, instead of 4 > max(2, 60 // 20) changes, the check
 
 
-def test_free_slots_are_reused(db):
+def test_removed_documents_leave_holes_until_a_whole_read(db, monkeypatch, loads):
+    monkeypatch.setattr("search.engines.embedded.MAX_CHANGES", 2)
     rng = random.Random(17)
     engine = EmbeddedEngine()
-    engine.rebuild([random_document(rng, page_id) for page_id in range(1, 6)])
-    engine.facet_index()
-    engine.delete_documents([2, 4])
-    assert len(engine.facet_index().free) == 2
-    engine.index_documents([random_document(rng, 8)])
+    engine.rebuild([random_document(rng, page_id) for page_id in range(1, 9)])
+    slot_of_4 = engine.facet_index().slot(4)
+    engine.delete_documents([2])
+    assert engine.facet_index().holes == 1
+    engine.index_documents([random_document(rng, 4), random_document(rng, 12)])
     index = engine.facet_index()
-    assert len(index.ids) == 5 and len(index.free) == 1
-    assert sorted(index.position) == [1, 3, 5, 8]
+    assert (len(index.ids), index.holes, index.slot(2), index.slot(4)) == (9, 1, None, slot_of_4)
+    assert index.slot(12) == 8  # a new slot: slots are never reused
+    assert sorted(index.page_ids()) == [1, 3, 4, 5, 6, 7, 8, 12]
+    engine.delete_documents([5])
+    assert engine.facet_index().holes == 2
+    engine.delete_documents([6])  # 3 holes > max(2, 6 // 4): read whole, without holes
+    index = engine.facet_index()
+    assert (len(index.ids), index.holes) == (6, 0)
+    assert snapshot(index) == snapshot(FacetIndex.load(*IndexVersion.current()))
+    assert len(loads) == 3
 
 
 def test_the_log_names_the_changed_documents(db):
@@ -230,7 +239,6 @@ def test_the_log_names_the_changed_documents(db):
     assert IndexChange.changed_pages(version, stamp, version + 3) is None  # not there yet
 
 
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage: PostgreSQL only")
 def test_postgres_keeps_the_search_vector_in_the_row(db):
     # Migration 0006: out of line, every @@ and ts_rank of a search fetched it from the
@@ -241,3 +249,14 @@ def test_postgres_keeps_the_search_vector_in_the_row(db):
             "WHERE attrelid = 'atlas_search_document'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone()[0] == "m"
+
+
+def test_a_version_without_changed_documents_keeps_the_facet_index(db, loads):
+    rng = random.Random(23)
+    engine = EmbeddedEngine()
+    engine.rebuild([random_document(rng, page_id) for page_id in range(1, 4)])
+    before = engine.facet_index()
+    IndexVersion.bump(page_ids=[])  # e.g. an editor saved a synonym group
+    after = engine.facet_index()
+    assert after.stamp != before.stamp and after.page_ids() == before.page_ids()
+    assert loads == [before.version]
