@@ -145,29 +145,29 @@ ROUTES = {
     "boerse/moderation/": [
         case("/boerse/moderation/", "login 403 403 403 200 200", moderator=["Börse Wartend Kiwi"])
     ],
-    "boerse/moderation/<int:pk>/": [
+    "boerse/moderation/<id:pk>/": [
         case("/boerse/moderation/{a_pending}/", "login 403 403 403 200 200")
     ],
-    "boerse/<int:pk>/": [
+    "boerse/<id:pk>/": [
         case("/boerse/{a_approved}/", ALL_200, anon=["Börse Angebot Biber"]),
         case("/boerse/{a_pending}/", "404 200 404 404 200 200", muni_a=["Börse Wartend Kiwi"]),
         case("/boerse/{a_draft}/", "404 200 404 404 200 200"),
         case("/boerse/{b_rejected}/", "404 404 200 404 200 200"),
     ],
-    "boerse/<int:pk>/bearbeiten/": [
+    "boerse/<id:pk>/bearbeiten/": [
         case("/boerse/{a_draft}/bearbeiten/", "login 200 404 403 403 403"),
         case("/boerse/{b_rejected}/bearbeiten/", "login 404 200 403 403 403"),
     ],
-    "boerse/<int:pk>/einreichen/": [
+    "boerse/<id:pk>/einreichen/": [
         case("/boerse/{a_draft}/einreichen/", "login 405 405 405 405 405")
     ],
-    "boerse/<int:pk>/zurueckziehen/": [
+    "boerse/<id:pk>/zurueckziehen/": [
         case("/boerse/{a_approved}/zurueckziehen/", "login 405 405 405 405 405")
     ],
-    "boerse/<int:pk>/verlaengern/": [
+    "boerse/<id:pk>/verlaengern/": [
         case("/boerse/{a_approved}/verlaengern/", "login 200 404 403 403 403")
     ],
-    "boerse/<int:pk>/interesse/": [
+    "boerse/<id:pk>/interesse/": [
         case("/boerse/{a_approved}/interesse/", "login 302 302 302 302 302"),
         case("/boerse/{a_pending}/interesse/", "login 404 404 404 404 404"),
     ],
@@ -187,13 +187,13 @@ ROUTES = {
     "konto/passwort-festlegen/fertig/": [case("/konto/passwort-festlegen/fertig/", ALL_200)],
     "benachrichtigungen/": [case("/benachrichtigungen/", LOGIN_THEN_200, muni_a=["Suche A"])],
     "benachrichtigungen/neu/": [case("/benachrichtigungen/neu/", LOGIN_THEN_200)],
-    "benachrichtigungen/<int:pk>/bearbeiten/": [
+    "benachrichtigungen/<id:pk>/bearbeiten/": [
         case("/benachrichtigungen/{search_a}/bearbeiten/", "login 200 404 404 404 404")
     ],
-    "benachrichtigungen/<int:pk>/loeschen/": [
+    "benachrichtigungen/<id:pk>/loeschen/": [
         case("/benachrichtigungen/{search_a}/loeschen/", "login 200 404 404 404 404")
     ],
-    "benachrichtigungen/<int:pk>/aktiv/": [
+    "benachrichtigungen/<id:pk>/aktiv/": [
         case("/benachrichtigungen/{search_a}/aktiv/", "login 405 405 405 405 405")
     ],
     "benachrichtigungen/abmelden/<str:token>/": [
@@ -202,7 +202,7 @@ ROUTES = {
     ],
     # --- events, open data, feeds --------------------------------------------------------
     "veranstaltungen/kalender.ics": [case("/veranstaltungen/kalender.ics", ALL_200)],
-    "veranstaltungen/<int:pk>.ics": [
+    "veranstaltungen/<id:pk>.ics": [
         case("/veranstaltungen/{draft_id}.ics", "404 404 404 404 404 404")
     ],
     "daten/steckbriefe.csv": [case("/daten/steckbriefe.csv", ALL_200, anon=[PROFILE_TITLE])],
@@ -212,7 +212,7 @@ ROUTES = {
     "daten/kreise.csv": [case("/daten/kreise.csv", REGISTER)],
     "daten/kreise.json": [case("/daten/kreise.json", REGISTER)],
     "api/v1/steckbriefe/": [case("/api/v1/steckbriefe/", ALL_200, anon=[PROFILE_TITLE])],
-    "api/v1/steckbriefe/<int:pk>/": [
+    "api/v1/steckbriefe/<id:pk>/": [
         case("/api/v1/steckbriefe/{profile_id}/", ALL_200, anon=[PUBLIC_EMAIL]),
         case("/api/v1/steckbriefe/{published_id}/", ALL_200, anon=[PUBLISHED_TITLE]),
         case("/api/v1/steckbriefe/{draft_id}/", "404 404 404 404 404 404"),
@@ -238,7 +238,7 @@ ROUTES = {
         case("/steckbriefe/{draft_id}/ergaenzen/", "login 404 404 404 404 404"),
     ],
     "konto/meldungen/neu/": [case("/konto/meldungen/neu/", "login 200 200 403 403 403")],
-    "konto/meldungen/<int:pk>/": [
+    "konto/meldungen/<id:pk>/": [
         case("/konto/meldungen/{report_a}/", "login 200 404 404 404 404", muni_a=[REPORT_TITLE]),
         case("/konto/meldungen/999999/", "login 404 404 404 404 404"),
     ],
