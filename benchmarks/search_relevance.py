@@ -1140,7 +1140,8 @@ def atlas_search():
     slugs = dict(CooperationPage.objects.values_list("pk", "slug"))
 
     def run(text):
-        results = search(SearchQuery(text=text, page_size=SHOWN))
+        # As the search page and the API ask: with partial matching (relax).
+        results = search(SearchQuery(text=text, page_size=SHOWN), relax=True)
         return [slugs.get(hit.page_id, "?") for hit in results.hits], results.notices
 
     return run

@@ -41,8 +41,19 @@ MAX_SUBWORD_SIZE = 24
 # Parts of a query compound that every profile is about (they are all cooperations): an
 # unknown compound is searched without them ("Standesamtverbund" → Standesamt).
 COOPERATION_PARTS = frozenset(
-    {"verbund", "kooperation", "zusammenarbeit", "gemeinschaft", "partnerschaft", "interkommunal"}
+    {
+        "verbund",
+        "verband",
+        "kooperation",
+        "zusammenarbeit",
+        "gemeinschaft",
+        "partnerschaft",
+        "interkommunal",
+    }
 )
+# Query words every cooperation is about: left out of a query that has other words
+# ("IKZ Standesamt" searches for Standesamt), kept when they are all there is.
+GENERIC_QUERY_WORDS = COOPERATION_PARTS | {"ikz", "gemeinsam", "interkommunale"}
 LINKING_ELEMENTS = ("", "s", "es", "n", "en", "er", "e", "ns", "ens")
 # Nouns that are also word endings: never a part of their own (Wirt-schaft), nor "samt",
 # which is nearly always a linking s before "amt" (Ordnung-s-amt).
@@ -372,7 +383,14 @@ def query_clauses(text):
         word = words[position]
         clauses.append(Clause(((stem(word),),), (word,), ((word,),)))
         position += 1
-    return clauses
+    specific = [clause for clause in clauses if not _generic(clause)]
+    return specific or clauses
+
+
+def _generic(clause):
+    """Whether every word of ``clause`` is one every cooperation is about."""
+    generic = {stem(word) for word in GENERIC_QUERY_WORDS}
+    return all(stem(word) in generic for word in clause.words)
 
 
 def _synonym_at(words, position):

@@ -25,9 +25,9 @@ class IndexedDocument(models.Model):
     document = models.JSONField("Suchdokument")
     # Analysed index terms (analysis chain), space-separated: the full-text input.
     title_terms = models.TextField(blank=True)
-    extra_terms = models.TextField(blank=True)  # partners
+    extra_terms = models.TextField(blank=True)  # partners and their places
     body_terms = models.TextField(blank=True)
-    # task areas, forms, tags and the partners' places: ranked below the profile's text
+    # task areas, forms and tags: ranked below the profile's text
     meta_terms = models.TextField(blank=True, default="")
     title_key = models.TextField(blank=True)  # sort key for "name"
     published_at = models.DateTimeField(null=True, blank=True)

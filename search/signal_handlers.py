@@ -67,7 +67,9 @@ def synonyms_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         from .models import IndexVersion
 
-        IndexVersion.bump()
+        # No document changed: every process keeps its facet index, only the stamp (and
+        # with it the thesaurus) is new.
+        IndexVersion.bump(page_ids=[])
 
 
 def register():

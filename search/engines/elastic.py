@@ -54,11 +54,10 @@ GERMAN_SEARCH = "atlas_german_search"  # query analyzer: adds synonyms
 SORT_NORMALIZER = "atlas_sort"
 SUGGEST_ANALYZER = "atlas_suggest"
 
-# Title beats everything, then partners; the profile's text next. Task areas, forms and
-# tags (keywords) and the places of the partners (Kreis, Regierungsbezirk, Land, regions)
-# count least: a profile matched only through a task-area name or a region ranks below
-# one whose text says it.
-TEXT_FIELDS = ["title^4", "partners^2", "summary^1.5", "body", "keywords^0.5", "places^0.5"]
+# Title beats everything, then partners and their places (Kreis, Regierungsbezirk, Land,
+# regions); the profile's text next. Task areas, forms and tags (keywords) count least: a
+# profile matched only through a task-area name ranks below one whose text says it.
+TEXT_FIELDS = ["title^4", "partners^2", "places^2", "summary^1.5", "body", "keywords^0.5"]
 FACET_SIZE = 1000  # every value of a facet is listed (there are about 400 Kreise)
 MAX_PAGE_SIZE = 100
 HIGHLIGHT = {

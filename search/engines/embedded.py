@@ -192,7 +192,13 @@ class EmbeddedEngine:
         narrowing, ranked = index.all, None
         if plan is not None:
             by_relevance = scored and query.effective_sort == "relevanz"
-            ranked = index.ranked_slots(self.fulltext.match(plan.clauses, scored=by_relevance))
+            matches = self.fulltext.match(plan.clauses, scored=by_relevance)
+            # Precision: when some profiles say it in their own text, those that match
+            # only through a task-area name, a form or a tag are no hits.
+            in_text = self.fulltext.text_matches(plan.clauses)
+            if any(page_id in in_text for page_id, _ in matches):
+                matches = [(page_id, score) for page_id, score in matches if page_id in in_text]
+            ranked = index.ranked_slots(matches)
             narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
         if query.start_year_min is not None or query.start_year_max is not None:
             narrowing &= index.year_filter(query.start_year_min, query.start_year_max)

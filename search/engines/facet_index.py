@@ -9,6 +9,7 @@ import heapq
 import json
 import math
 import re
+from array import array
 from collections import defaultdict
 from datetime import UTC, datetime
 
@@ -77,14 +78,15 @@ class FacetIndex:
     An index is never changed once searches use it: ``updated()`` returns a changed copy
     (searches in other threads keep the one they have). The containers are lists, not
     dicts, where they are as long as the index, since a list copies in a fraction of the
-    time (``slot_of``: page id -> slot). A new document gets a new slot; a removed one
-    leaves a hole, which the next read of the whole index closes.
+    time, and integers are arrays (``array("q")``: a copy is a plain memory copy, no
+    reference counts touched; ``slot_of``: page id -> slot, -1 for none). A new document
+    gets a new slot; a removed one leaves a hole, which the next whole read closes.
     """
 
     def __init__(self, version, stamp):
         self.version, self.stamp = version, stamp
-        self.ids = []  # slot -> page id (None: removed)
-        self.slot_of = []  # page id -> slot (None: not indexed)
+        self.ids = array("q")  # slot -> page id (-1: removed)
+        self.slot_of = array("q")  # page id -> slot (-1: not indexed)
         self.size = 0  # documents
         self.all = 0  # the slots in use
         self.facets = {facet.key: {} for facet in FACETS}  # key -> value -> bits
@@ -95,7 +97,7 @@ class FacetIndex:
         self.points = []  # (lat, lon, [slot, ...])
         self.slot_points = []  # slot -> the (lat, lon) of its locations
         self.keys = {sort: [] for sort in SORTS}  # sort -> slot -> sort key
-        self.orders = {sort: [] for sort in SORTS}  # sort -> slots in that order
+        self.orders = {sort: array("q") for sort in SORTS}  # sort -> slots in that order
         self._unfiltered_counts = None
 
     @property
@@ -127,8 +129,8 @@ class FacetIndex:
         """``rows``: (page_id, published_at, title_key, partner_count, start_year) as the
         database driver returns them; ``filter_data``: (page_id, filter_data) pairs, read
         one at a time so that the decoded JSON never has to be held all at once."""
-        self.ids = [row[0] for row in rows]
-        self.slot_of = [None] * (max(self.ids, default=0) + 1)
+        self.ids = array("q", [row[0] for row in rows])
+        self.slot_of = array("q", [-1]) * (max(self.ids, default=0) + 1)
         for slot, page_id in enumerate(self.ids):
             self.slot_of[page_id] = slot
         self.size = len(rows)
@@ -169,7 +171,9 @@ class FacetIndex:
         self.point_lats = [lat for (lat, _), _ in points]
         self.points = [(lat, lon, positions) for (lat, lon), positions in points]
         for sort in SORTS:
-            self.orders[sort] = sorted(range(len(rows)), key=self.keys[sort].__getitem__)
+            self.orders[sort] = array(
+                "q", sorted(range(len(rows)), key=self.keys[sort].__getitem__)
+            )
 
     # changing
 
@@ -201,8 +205,8 @@ class FacetIndex:
         """Containers copied, bitsets shared (ints never change)."""
         index = FacetIndex.__new__(FacetIndex)
         index.version, index.stamp = version, stamp
-        index.ids = list(self.ids)
-        index.slot_of = list(self.slot_of)
+        index.ids = self.ids[:]
+        index.slot_of = self.slot_of[:]
         index.size = self.size
         index.all = self.all
         index.facets = {key: dict(values) for key, values in self.facets.items()}
@@ -211,7 +215,7 @@ class FacetIndex:
         index.points = list(self.points)  # the slot lists are replaced, never changed
         index.slot_points = list(self.slot_points)
         index.keys = {sort: list(keys) for sort, keys in self.keys.items()}
-        index.orders = {sort: list(order) for sort, order in self.orders.items()}
+        index.orders = {sort: order[:] for sort, order in self.orders.items()}
         index._unfiltered_counts = None
         return index
 
@@ -247,8 +251,8 @@ class FacetIndex:
             del order[bisect.bisect_left(order, keys[slot], key=keys.__getitem__)]
             keys[slot] = None
         if not keep_slot:
-            self.slot_of[page_id] = None
-            self.ids[slot] = None
+            self.slot_of[page_id] = -1
+            self.ids[slot] = -1
             self.all ^= mask
             self.size -= 1
 
@@ -266,7 +270,7 @@ class FacetIndex:
             for keys in self.keys.values():
                 keys.append(None)
             if page_id >= len(self.slot_of):
-                self.slot_of.extend([None] * (page_id + 1 - len(self.slot_of)))
+                self.slot_of.extend(array("q", [-1]) * (page_id + 1 - len(self.slot_of)))
             self.slot_of[page_id] = slot
             self.all |= 1 << slot
             self.size += 1
@@ -299,17 +303,18 @@ class FacetIndex:
 
     def slot(self, page_id):
         """The slot of ``page_id``, None when it is not in the index."""
-        return self.slot_of[page_id] if 0 <= page_id < len(self.slot_of) else None
+        slot = self.slot_of[page_id] if 0 <= page_id < len(self.slot_of) else -1
+        return slot if slot >= 0 else None
 
     def page_ids(self):
-        return [page_id for page_id in self.ids if page_id is not None]
+        return [page_id for page_id in self.ids if page_id >= 0]
 
     def ranked_slots(self, matches):
         """[(slot or None, score)] of [(page_id, score)]: None for a document indexed
         after this index was read."""
         slot_of, size = self.slot_of, len(self.slot_of)
         return [
-            (slot_of[page_id] if 0 <= page_id < size else None, score)
+            (slot if 0 <= page_id < size and (slot := slot_of[page_id]) >= 0 else None, score)
             for page_id, score in matches
         ]
 
@@ -438,9 +443,7 @@ class FacetIndex:
         if result.bit_count() * 16 < self.size:
             # Few hits: take them all and order them.
             keys = self.keys[sort]
-            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[
-                offset:
-            ]
+            return heapq.nsmallest(need, self.iter_positions(result), key=keys.__getitem__)[offset:]
         # Many hits: walk the order until the page is full (about 16 slots per hit).
         members = result.to_bytes(self.nbytes, "little")
         found = []

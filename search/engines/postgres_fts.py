@@ -1,7 +1,7 @@
 """Full-text part of the embedded engine on PostgreSQL: a tsvector over the analysed terms.
 
 ``search_vector`` is a generated column (migrations 0002, 0005): the analysed terms of title
-(A), partners (B), body (C) and task areas, forms, tags and places (D), run through
+(A), partners and their places (B), body (C) and task areas, forms and tags (D), run through
 ``atlas_terms`` (a copy of ``simple``: the shared Python chain has stemmed them already).
 Queries are tsqueries of the same terms through the same configuration. The vocabulary
 table (our terms and their document counts) is kept up to date here and searched with
@@ -129,6 +129,22 @@ class PostgresFullText:
                 [CONFIG, expression],
             )
             return cursor.fetchall()
+
+    def text_matches(self, clauses):
+        """Page ids of the documents where some alternative of some clause occurs in the
+        title, partners or body (weights A, B, C; not only in D: task areas, tags, places)."""
+        alternatives = sorted({alternative for clause in clauses for alternative in clause})
+        expression = " | ".join(
+            "(" + " <-> ".join(_lexeme(term) + ":ABC" for term in alternative) + ")"
+            for alternative in alternatives
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT page_id FROM {DOCUMENT_TABLE} "
+                "WHERE search_vector @@ to_tsquery(%s::regconfig, %s)",
+                [CONFIG, expression],
+            )
+            return {page_id for (page_id,) in cursor.fetchall()}
 
     def first_documents(self, term, limit):
         with connection.cursor() as cursor:

@@ -12,7 +12,7 @@ from ..analysis import edit_distance
 FTS_TABLE = "atlas_search_fts"
 VOCAB_TABLE = "atlas_search_fts_vocab"
 # Column weights: a title match must beat any body match, and a match only through a
-# task-area name, a tag or a partner's region ranks below the profile's text
+# task-area name or a tag ranks below the profile's text
 # (docs/search.md).
 TITLE_WEIGHT, EXTRA_WEIGHT, BODY_WEIGHT, META_WEIGHT = 10.0, 3.0, 1.0, 0.3
 # Each column is scored on its own (bm25 with the other columns weighted 0) and the
@@ -108,6 +108,17 @@ class SqliteFullText:
                 f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
             )
             return [(page_id, None) for (page_id,) in cursor.fetchall()]
+
+    def text_matches(self, clauses):
+        """Page ids of the documents where some alternative of some clause occurs in the
+        title, partners or body (not only in task areas, tags or places)."""
+        alternatives = {alternative for clause in clauses for alternative in clause}
+        expression = "{title extra body} : (" + " OR ".join(map(_phrase, alternatives)) + ")"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
+            )
+            return {page_id for (page_id,) in cursor.fetchall()}
 
     def first_documents(self, term, limit):
         with connection.cursor() as cursor:

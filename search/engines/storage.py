@@ -79,12 +79,14 @@ def stored_row(document):
     """The IndexedDocument row of a search document (documents.build_document)."""
     title = document.get("title") or ""
     published = document.get("published_at")
-    meta = "\n".join([*(document.get("keywords") or []), *(document.get("places") or [])])
+    # The partners' places count as the partners do; task areas, forms and tags least.
+    extra = "\n".join([*(document.get("partners") or []), *(document.get("places") or [])])
+    meta = "\n".join(document.get("keywords") or [])
     return StoredRow(
         page_id=int(document["id"]),
         document=document,
         title_terms=analysed_text(title),
-        extra_terms=analysed_text("\n".join(document.get("partners") or [])),
+        extra_terms=analysed_text(extra),
         body_terms=analysed_text(document.get("body") or ""),
         meta_terms=analysed_text(meta),
         title_key=title_sort_key(title),

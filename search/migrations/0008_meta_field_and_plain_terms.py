@@ -1,7 +1,7 @@
 """A fourth text field, and PostgreSQL without a second stemmer.
 
-* ``meta_terms``: task areas, legal form, cooperation model, tags and the partners' places
-  (Kreis, Regierungsbezirk, Land, regions), ranked below the profile's own text
+* ``meta_terms``: task areas, legal form, cooperation model and tags, ranked below the
+  profile's own text
   (SQLite: fourth FTS5 column; PostgreSQL: weight D).
 * PostgreSQL: the terms are the output of the shared Python chain, already stemmed; the
   configuration ``atlas_german`` stemmed them a second time with Snowball German (so

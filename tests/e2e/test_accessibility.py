@@ -74,6 +74,12 @@ def as_municipal_account(url):
     return prepare
 
 
+def proposal_form(page, login):
+    login(page, "kommune", next_url="/kooperationen/standesamt-hellweg/")
+    page.get_by_role("link", name="Steckbrief ergänzen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Steckbrief ergänzen")
+
+
 def programme(page, login):
     page.goto("/foerderung/")
     first_link_below(page, "/foerderung/")
@@ -85,6 +91,8 @@ PAGES = {
     "startseite": goto("/"),
     "suche-mit-filter": goto("/suche/?q=Standesamt&regierungsbezirk=059"),
     "steckbrief": profile,
+    "steckbrief-angereichert": goto("/kooperationen/standesamt-hellweg/"),
+    "steckbrief-ergaenzen": proposal_form,
     "steckbriefe-liste": goto("/kooperationen/"),
     "gemeinde": goto("/gemeinden/05974016/"),
     "gemeinde-ausserhalb-nrw": goto("/gemeinden/09162000/"),

@@ -239,7 +239,6 @@ def test_the_log_names_the_changed_documents(db):
     assert IndexChange.changed_pages(version, stamp, version + 3) is None  # not there yet
 
 
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="TOAST storage: PostgreSQL only")
 def test_postgres_keeps_the_search_vector_in_the_row(db):
     # Migration 0006: out of line, every @@ and ts_rank of a search fetched it from the
@@ -250,3 +249,14 @@ def test_postgres_keeps_the_search_vector_in_the_row(db):
             "WHERE attrelid = 'atlas_search_document'::regclass AND attname = 'search_vector'"
         )
         assert cursor.fetchone()[0] == "m"
+
+
+def test_a_version_without_changed_documents_keeps_the_facet_index(db, loads):
+    rng = random.Random(23)
+    engine = EmbeddedEngine()
+    engine.rebuild([random_document(rng, page_id) for page_id in range(1, 4)])
+    before = engine.facet_index()
+    IndexVersion.bump(page_ids=[])  # e.g. an editor saved a synonym group
+    after = engine.facet_index()
+    assert after.stamp != before.stamp and after.page_ids() == before.page_ids()
+    assert loads == [before.version]
