@@ -82,6 +82,9 @@ def test_moderation_has_exactly_the_intended_permissions():
         "accounts.view_municipalaccount",
         "accounts.add_municipalaccount",
         "accounts.change_municipalaccount",
+        # and decides access requests (accounts/migrations/0003).
+        "accounts.view_accessrequest",
+        "accounts.change_accessrequest",
         # and keeps the glossary (guides/migrations/0002).
         "guides.view_glossaryterm",
         "guides.add_glossaryterm",
@@ -152,6 +155,8 @@ def profile_form(title, slug, **extra):
             "documents": inline_formset([]),
             "images": inline_formset([]),
             "contacts": inline_formset([]),
+            "figures": inline_formset([]),
+            "office_contacts": inline_formset([]),
             "comments": inline_formset([]),
             **extra,
         }
