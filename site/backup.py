@@ -77,6 +77,8 @@ EXCLUDED_MODELS = {
     "wagtailadmin.editingsession",  # who is editing a page right now
     "atlas_search.indexeddocument",  # embedded search index: rebuild_search_index
     "atlas_search.indexversion",
+    "atlas_search.indexchange",  # the facet index's change log: follows the rebuild
+    "atlas_search.pendingindexupdate",  # retried index updates: the rebuild covers them
 }
 EXCLUDED_APPS = {"wagtailsearch"}  # Wagtail's search index entries: update_index
 # Folders below MEDIA_ROOT that hold only derived files.
@@ -559,6 +561,8 @@ def _check_references(model_list, using):
         rows = model._base_manager.using(using)
         for field in model._meta.concrete_fields:
             if not field.is_relation or not field.many_to_one:
+                continue
+            if not field.db_constraint:  # e.g. Wagtail's log entries outlive their page
                 continue
             target = field.remote_field.model
             target_field = field.target_field.attname

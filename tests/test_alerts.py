@@ -660,5 +660,5 @@ def test_search_page_offers_to_save_the_search_as_a_suchauftrag(client, db):
     html = client.get("/suche/", {"q": "Standesamt", "kreis": "05974"}).content.decode()
     assert (
         '<a href="/benachrichtigungen/neu/?q=Standesamt&amp;kreis=05974">'
-        "Diese Suche als Suchauftrag speichern</a>"
+        "Diese Suche speichern und bei neuen Treffern benachrichtigt werden</a>"
     ) in html

@@ -374,11 +374,13 @@ def test_municipality_page(client, full_profile):
     assert GEOMETRY_ATTRIBUTION in unescape(page.html)
 
 
-def test_municipality_outside_nrw_has_no_map(client):
+def test_municipality_outside_nrw_has_a_point_map(client):
     page = get(client, f"/gemeinden/{FLENSBURG}/")
     assert_accessible_structure(page)
-    assert not page.find("svg")
-    assert "liegen bisher nur für Nordrhein-Westfalen vor" in page.text
+    # No boundaries outside NRW: the map shows municipalities as points, and says so.
+    assert [svg["class"] for svg in page.find("svg")] == ["map map--points"]
+    assert "Gemeindegrenzen liegen nur für Nordrhein-Westfalen vor" in page.text
+    assert "Nachbarschaften liegen bisher nur für Nordrhein-Westfalen vor" in page.text
     assert "kreisfreie Stadt" in page.text
 
 
