@@ -535,8 +535,11 @@ def is_watched(model):
     the project's apps (pages, snippets, settings, the register, Börse entries …) and
     Wagtail's content models, unless the model says ``shown_on_public_pages = False``
     (rows that no public page shows, written by public forms or by mailing: feedback,
-    alerts). Derived, not listed: a new model is watched until it opts out."""
-    if getattr(model, "shown_on_public_pages", True) is False:
+    alerts). Derived, not listed: a new model is watched until it opts out. Migrations'
+    historical models are not (their rows are the installation's start)."""
+    from django.apps import apps
+
+    if model._meta.apps is not apps or getattr(model, "shown_on_public_pages", True) is False:
         return False
     return model._meta.app_label in project_app_labels() or issubclass(
         model, wagtail_content_types()
