@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "inventory",
     "reports",
     "legal",
+    "surveys",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
