@@ -228,6 +228,25 @@ ROUTES = {
     "feeds/steckbriefe.atom": [case("/feeds/steckbriefe.atom", ALL_200, anon=[PROFILE_TITLE])],
     # --- inventory (Bestandsaufnahme), reports (Meldungen), accessibility feedback ------
     "bestandsaufnahme/": [case("/bestandsaufnahme/", ALL_200)],
+    "bestandsaufnahme/erhebung/": [case("/bestandsaufnahme/erhebung/", ALL_200)],
+    "bestandsaufnahme/erhebung/<int:pk>/": [
+        case("/bestandsaufnahme/erhebung/{campaign_id}/", ALL_200),
+        case("/bestandsaufnahme/erhebung/{example_campaign_id}/", "404 404 404 404 404 404"),
+    ],
+    "bestandsaufnahme/erhebung/<int:pk>/<slug:aufgabe>/": [
+        case("/bestandsaufnahme/erhebung/{campaign_id}/standesamt/", ALL_200),
+        case("/bestandsaufnahme/erhebung/{campaign_id}/abwasser/", "404 404 404 404 404 404"),
+    ],
+    "daten/erhebung-<int:pk>.csv": [
+        case("/daten/erhebung-{campaign_id}.csv", ALL_200),
+        case("/daten/erhebung-{example_campaign_id}.csv", "404 404 404 404 404 404"),
+    ],
+    "daten/erhebung-<int:pk>.json": [case("/daten/erhebung-{campaign_id}.json", ALL_200)],
+    "api/v1/erhebungen/": [case("/api/v1/erhebungen/", ALL_200)],
+    "api/v1/erhebungen/<int:pk>/": [
+        case("/api/v1/erhebungen/{campaign_id}/", ALL_200),
+        case("/api/v1/erhebungen/{example_campaign_id}/", "404 404 404 404 404 404"),
+    ],
     "bestandsaufnahme/<slug:key>.csv": [
         case("/bestandsaufnahme/{figure_key}.csv", ALL_200),
         case("/bestandsaufnahme/gibt-es-nicht.csv", "404 404 404 404 404 404"),
