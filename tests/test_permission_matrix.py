@@ -225,6 +225,25 @@ ROUTES = {
     "feeds/steckbriefe.atom": [case("/feeds/steckbriefe.atom", ALL_200, anon=[PROFILE_TITLE])],
     # --- inventory (Bestandsaufnahme), reports (Meldungen), accessibility feedback ------
     "bestandsaufnahme/": [case("/bestandsaufnahme/", ALL_200)],
+    "bestandsaufnahme/erhebung/": [case("/bestandsaufnahme/erhebung/", ALL_200)],
+    "bestandsaufnahme/erhebung/<int:pk>/": [
+        case("/bestandsaufnahme/erhebung/{campaign_id}/", ALL_200),
+        case("/bestandsaufnahme/erhebung/{example_campaign_id}/", "404 404 404 404 404 404"),
+    ],
+    "bestandsaufnahme/erhebung/<int:pk>/<slug:aufgabe>/": [
+        case("/bestandsaufnahme/erhebung/{campaign_id}/standesamt/", ALL_200),
+        case("/bestandsaufnahme/erhebung/{campaign_id}/abwasser/", "404 404 404 404 404 404"),
+    ],
+    "daten/erhebung-<int:pk>.csv": [
+        case("/daten/erhebung-{campaign_id}.csv", ALL_200),
+        case("/daten/erhebung-{example_campaign_id}.csv", "404 404 404 404 404 404"),
+    ],
+    "daten/erhebung-<int:pk>.json": [case("/daten/erhebung-{campaign_id}.json", ALL_200)],
+    "api/v1/erhebungen/": [case("/api/v1/erhebungen/", ALL_200)],
+    "api/v1/erhebungen/<int:pk>/": [
+        case("/api/v1/erhebungen/{campaign_id}/", ALL_200),
+        case("/api/v1/erhebungen/{example_campaign_id}/", "404 404 404 404 404 404"),
+    ],
     "bestandsaufnahme/<slug:key>.csv": [
         case("/bestandsaufnahme/{figure_key}.csv", ALL_200),
         case("/bestandsaufnahme/gibt-es-nicht.csv", "404 404 404 404 404 404"),
@@ -391,6 +410,22 @@ def world(make_profile, site_tree):
         title="Satzung", file=ContentFile(b"Satzungstext", name="satzung.txt")
     )
     from inventory.figures import FIGURES
+    from register.models import County
+    from surveys.models import Campaign
+
+    campaigns = {}
+    for key, example in (("campaign_id", False), ("example_campaign_id", True)):
+        campaign = Campaign.objects.create(
+            title=f"Erhebung {key}",
+            description="Test.",
+            starts_on=timezone.localdate() - timedelta(days=1),
+            deadline=timezone.localdate() + timedelta(days=10),
+            scope=Campaign.Scope.COUNTY,
+            county=County.objects.get(key="05974"),
+            is_example=example,
+        )
+        campaign.task_areas.set(TaskArea.objects.filter(slug="standesamt"))
+        campaigns[key] = campaign.pk
 
     index_url = site_tree[1].url
     values.update(
@@ -407,6 +442,7 @@ def world(make_profile, site_tree):
         document_id=document.pk,
         document_file=document.file.name.rsplit("/", 1)[-1],
         figure_key=FIGURES[0].key,
+        **campaigns,
     )
     return {"users": users, "values": values, "draft": draft, "published": published}
 
