@@ -29,7 +29,7 @@ class IndexedDocument(models.Model):
     document = models.JSONField("Suchdokument")
     # Analysed index terms (analysis chain), space-separated: the full-text input.
     title_terms = models.TextField(blank=True)
-    extra_terms = models.TextField(blank=True)  # partners and their places
+    extra_terms = models.TextField(blank=True)  # partners, their places, the summary
     body_terms = models.TextField(blank=True)
     # task areas, forms and tags: ranked below the profile's text
     meta_terms = models.TextField(blank=True, default="")
