@@ -58,11 +58,8 @@ def cooperations_text(count):
     return "1 Kooperation" if count == 1 else f"{count} Kooperationen"
 
 
-def choropleth(counts, *, map_id, title, description, request=None):
+def choropleth(counts, *, map_id, title, description):
     """``counts``: {ags: number of cooperations}. Returns "" without boundaries."""
-<<<<<<< HEAD
-    paths = boundary_paths(request)
-=======
     return class_map(
         lambda ags: (map_class(counts.get(ags, 0)), cooperations_text(counts.get(ags, 0))),
         CLASS_COLOURS,
@@ -76,7 +73,6 @@ def class_map(classify, colours, *, map_id, title, description):
     """The NRW municipalities coloured by class: ``classify(ags)`` gives (css suffix, text
     for the area's title), ``colours`` {suffix: colour}. Returns "" without boundaries."""
     paths = boundary_paths()
->>>>>>> main
     if not paths.paths:
         return ""
     url_pattern = reverse("register:municipality", args=["00000000"])

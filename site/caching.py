@@ -1,6 +1,21 @@
-"""The page cache: whole anonymous GET responses of public pages, invalidated on publish.
+"""The site's one cache policy: what is cached where, and one invalidation for all of it.
 
-One policy for the whole site, applied by ``PageCacheMiddleware``, the first entry of
+Three layers, each dropped by the same change of the *content generation*:
+
+1. the edge cache in front (Varnish in production): whole anonymous pages, without Python;
+2. the page cache (``PageCacheMiddleware``): whole anonymous GET responses;
+3. named cache entries (``entry``, ``entries``): what many pages share (menu, breadcrumbs,
+   taxonomy terms, facet labels, list entries of profiles), in the page store, under a key
+   that holds the generation, with the page cache's timeout.
+
+Beside them, ``in_process`` keeps the few structures that requests use in place and that
+would cost more to move through a cache store than to keep (the partner search's arrays,
+projected map paths, the Kreise's centres): per process, per generation, at most
+``IN_PROCESS_SECONDS``. No other module keeps content in memory, except the search
+engine's facet index, which catches up change by change through its own log
+(``search.models.IndexVersion``, docs/architecture.md).
+
+The page cache is applied by ``PageCacheMiddleware``, the first entry of
 ``MIDDLEWARE``: a hit is answered before any other middleware runs, and what is stored is
 the finished response with every header the other middlewares set (security headers, CSP,
 ``Content-Language``). The key holds the scheme and host, so an ``http://`` request that
@@ -24,12 +39,15 @@ generation makes every entry of every process stale at once; a miss overwrites t
 entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
 one Redis round trip, or one primary-key read in the database and one local-memory read.
 
-The generation is bumped (``bump()``) when public content changes: a page is saved while
-live, published, unpublished, moved or deleted; a row of any snippet, setting, register
-model, image, document, tag, site, collection or view restriction, or of a model marked
-``shown_on_public_pages`` (Börse entries), is saved or deleted (``watched_types``, derived
-from Wagtail's registries); and whenever the search index changes (``IndexVersion.bump()``, in
-any process: publishing, ``rebuild_search_index``, also after ``import_register``).
+The generation is bumped (``bump()``) when public content changes, derived from the
+signals, not from a list of models (``connect_signals``, ``is_watched``): Wagtail's
+``page_published``, ``page_unpublished`` and ``post_page_move``; a live page saved, any page
+deleted; a row of any model of the project's apps (``settings.PROJECT_APPS``: snippets,
+settings, the register, Börse entries …) or of Wagtail's content models (images,
+documents, tags, sites, collections, view restrictions) saved or deleted, unless its model
+says ``shown_on_public_pages = False``; and whenever the search index changes
+(``IndexVersion.bump()``, in any process: publishing, ``rebuild_search_index``, also after
+``import_register``).
 With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
 is written at once and again after the commit (a request that rendered the old content in
