@@ -78,14 +78,25 @@ def cooperations_text(count):
 
 def choropleth(counts, *, map_id, title, description):
     """``counts``: {ags: number of cooperations}. Returns "" without boundaries."""
+    return class_map(
+        lambda ags: (map_class(counts.get(ags, 0)), cooperations_text(counts.get(ags, 0))),
+        CLASS_COLOURS,
+        map_id=map_id,
+        title=title,
+        description=description,
+    )
+
+
+def class_map(classify, colours, *, map_id, title, description):
+    """The NRW municipalities coloured by class: ``classify(ags)`` gives (css suffix, text
+    for the area's title), ``colours`` {suffix: colour}. Returns "" without boundaries."""
     paths = boundary_paths()
     if not paths.paths:
         return ""
     url_pattern = reverse("register:municipality", args=["00000000"])
     items = []
     for ags, name, d in paths.paths:
-        count = counts.get(ags, 0)
-        suffix = map_class(count)
+        suffix, text = classify(ags)
         # Pointer shortcut only: the table lists the same municipalities as links, so the
         # 396 areas stay out of the tab order.
         items.append(
@@ -94,10 +105,10 @@ def choropleth(counts, *, map_id, title, description):
                 "<title>{}: {}</title></path></a>",
                 url_pattern.replace("00000000", ags),
                 suffix,
-                CLASS_COLOURS[suffix],
+                colours[suffix],
                 d,
                 name,
-                cooperations_text(count),
+                text,
             )
         )
     return format_html(

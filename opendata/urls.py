@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, survey, views
 
 app_name = "opendata"
 
@@ -11,6 +11,10 @@ urlpatterns = [
     path("daten/gemeinden.json", views.municipalities_json, name="municipalities_json"),
     path("daten/kreise.csv", views.counties_csv, name="counties_csv"),
     path("daten/kreise.json", views.counties_json, name="counties_json"),
+    path("daten/erhebung-<int:pk>.csv", survey.survey_csv, name="survey_csv"),
+    path("daten/erhebung-<int:pk>.json", survey.survey_json, name="survey_json"),
+    path("api/v1/erhebungen/", survey.survey_api_list, name="survey_api_list"),
+    path("api/v1/erhebungen/<int:pk>/", survey.survey_api_detail, name="survey_api_detail"),
     path("api/v1/steckbriefe/", views.profile_list, name="profile_list"),
     path("api/v1/steckbriefe/<id:pk>/", views.profile_detail, name="profile_detail"),
     path("api/v1/gemeinden/", views.municipality_list, name="municipality_list"),

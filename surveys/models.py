@@ -98,6 +98,8 @@ def body_kwargs(body):
 class Campaign(models.Model):
     """An Erhebung: which bodies are asked, about which task areas, in which period."""
 
+    shown_on_public_pages = True  # the published results (surveys/results.py)
+
     class Scope(models.TextChoices):
         STATE = "land", "Alle Gemeinden und Kreise eines Landes"
         DISTRICT = "regierungsbezirk", "Alle Gemeinden und Kreise eines Regierungsbezirks"
@@ -314,6 +316,8 @@ class ResponseQuerySet(models.QuerySet):
 class Response(BodyReference):
     """The answers of one body to one campaign: a draft until submitted, changeable until
     the deadline (a change after submitting is submitted again)."""
+
+    shown_on_public_pages = True  # submitting changes the published results
 
     class Status(models.TextChoices):
         DRAFT = "entwurf", "Entwurf"
@@ -549,3 +553,44 @@ class Reminder(BodyReference):
 
     def __str__(self):
         return f"Erinnerung {self.body_name} ({self.campaign})"
+
+
+class ReportedCooperation(models.Model):
+    """A cooperation that two or more partners reported in a campaign (each naming the
+    other, same task area), and the draft profile proposed to the editors for it.
+
+    One row per campaign, task area and set of bodies, so proposing again creates nothing
+    new, even after the editors deleted the draft (``page`` is then empty)."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", verbose_name="Erhebung"
+    )
+    task_area = models.ForeignKey(
+        TaskArea, on_delete=models.PROTECT, related_name="+", verbose_name="Aufgabenbereich"
+    )
+    bodies = models.CharField(
+        "Körperschaften",
+        max_length=2000,
+        help_text="AGS und Kreisschlüssel der Partner, sortiert und mit Komma getrennt.",
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="Entwurf",
+    )
+    created_at = models.DateTimeField("Vorgeschlagen am", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "Gemeldete Kooperation"
+        verbose_name_plural = "Gemeldete Kooperationen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "task_area", "bodies"], name="surveys_reported_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task_area}: {self.bodies}"
