@@ -31,7 +31,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
+# The project's own apps: a save or delete of any of their models makes cached pages stale
+# unless the model opts out (kooperationsatlas.caching.is_watched).
+PROJECT_APPS = [
     "kooperationsatlas",
     "register",
     "cooperations",
@@ -48,6 +50,10 @@ INSTALLED_APPS = [
     "reports",
     "legal",
     "surveys",
+]
+
+INSTALLED_APPS = [
+    *PROJECT_APPS,
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
