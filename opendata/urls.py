@@ -11,12 +11,6 @@ urlpatterns = [
     path("daten/gemeinden.json", views.municipalities_json, name="municipalities_json"),
     path("daten/kreise.csv", views.counties_csv, name="counties_csv"),
     path("daten/kreise.json", views.counties_json, name="counties_json"),
-    path("api/v1/steckbriefe/", views.profile_list, name="profile_list"),
-    path("api/v1/steckbriefe/<id:pk>/", views.profile_detail, name="profile_detail"),
-    path("api/v1/gemeinden/", views.municipality_list, name="municipality_list"),
-    path("api/v1/gemeinden/<str:ags>/", views.municipality_detail, name="municipality_detail"),
-    path("api/v1/kreise/", views.county_list, name="county_list"),
-    path("api/v1/kreise/<str:key>/", views.county_detail, name="county_detail"),
     path("feeds/steckbriefe.rss", feeds.ProfileFeed(), name="feed_rss"),
     path("feeds/steckbriefe.atom", feeds.ProfileAtomFeed(), name="feed_atom"),
 ]

@@ -7,6 +7,8 @@ that no answer is a 5xx, that every status code and content type is documented, 
 body matches its schema and that invalid requests are refused. Hypothesis drives the
 generation (derandomized, so a run is repeatable)."""
 
+import json
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -33,6 +35,13 @@ def api_schema(site_tree):
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
+
+
+def openapi_document():
+    """The document as served (JSON types only), built by the one API."""
+    from kooperationsatlas.urls import api
+
+    return json.loads(json.dumps(api.get_openapi_schema()))
 
 
 def operations(api_schema):
@@ -109,4 +118,4 @@ def test_an_empty_number_parameter_is_refused_with_a_reason(client, url, name):
 def test_an_overlong_place_is_refused_as_documented(client):
     response = client.get("/api/v1/partnersuche/orte/", {"q": "x" * 201})
     assert response.status_code == 400
-    assert response.json()["errors"]["q"] == ["Höchstens 200 Zeichen."]
+    assert response.json()["errors"]["q"] == ["„Namensanfang“: höchstens 200 Zeichen."]
