@@ -57,6 +57,7 @@ setup: $(STAMP)
 	$(BIN)/python manage.py load_guides
 	$(BIN)/python manage.py setup_events
 	$(BIN)/python manage.py load_legal_pages
+	$(BIN)/python manage.py setup_survey_example
 	$(BIN)/python manage.py rebuild_search_index --no-progress
 
 run: setup

@@ -1,9 +1,11 @@
 """Emails to the owners of saved searches when a matching object is published.
 
-Triggered after the commit of a profile's first publication or a Börse entry's approval
-(see ``register``). Each (saved search, object) pair is recorded in AlertDelivery before the
-mail goes out, so nobody is told twice; a mail that fails is logged and its record removed.
-Nothing here may break publishing: every error is logged and swallowed.
+A profile's first publication or a Börse entry's approval enqueues a background task after
+the commit (see ``register``) that matches the object against the saved searches. Each
+(saved search, object) pair is recorded in AlertDelivery together with its queued mail in
+one transaction, so nobody is told twice and no alert is dropped: a mail the server does
+not take stays queued and is retried (``kooperationsatlas.mail``). Nothing here may break
+publishing: every error is logged and swallowed.
 """
 
 import logging
@@ -15,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django_tasks import task
 
 from kooperationsatlas import links, mail
 
@@ -74,12 +77,12 @@ def page_published_receiver(sender, instance, **kwargs):
     ):
         return
     page_id = instance.pk
-    transaction.on_commit(lambda: notify_profile(page_id), robust=True)
+    transaction.on_commit(lambda: notify_profile_task.enqueue(page_id), robust=True)
 
 
 def entry_approved_receiver(sender, entry, **kwargs):
     entry_id = entry.pk
-    transaction.on_commit(lambda: notify_entry(entry_id), robust=True)
+    transaction.on_commit(lambda: notify_entry_task.enqueue(entry_id), robust=True)
 
 
 def register():
@@ -127,6 +130,16 @@ def notify_entry(entry_id):
         return 0
 
 
+@task()
+def notify_profile_task(page_id):
+    return notify_profile(page_id)
+
+
+@task()
+def notify_entry_task(entry_id):
+    return notify_entry(entry_id)
+
+
 def candidate_searches(candidate, content_type, object_id):
     """Active saved searches that may match: prefiltered in SQL, decided by ``match``."""
     areas = SavedSearch.task_areas.through.objects.filter(savedsearch_id=OuterRef("pk"))
@@ -167,19 +180,20 @@ def _deliver(obj, candidate, url):
 
 
 def _send(saved_search, content_type, object_id, candidate, reasons, url):
-    """Record the delivery, then send; a failed mail is logged and its record removed."""
+    """Record the delivery and queue its mail in one transaction; False if it was
+    delivered before (or by a concurrent run) or the mail could not be queued."""
     try:
         with transaction.atomic():
             delivery, created = AlertDelivery.objects.get_or_create(
                 saved_search=saved_search, content_type=content_type, object_id=object_id
             )
+            if not created:
+                return False
+            if not _mail(saved_search, candidate, reasons, url):
+                logger.error("Alert email for saved search %s not queued", saved_search.pk)
+                delivery.delete()
+                return False
     except IntegrityError:  # a concurrent run got there first
-        return False
-    if not created:
-        return False
-    if not _mail(saved_search, candidate, reasons, url):
-        logger.error("Alert email for saved search %s not sent", saved_search.pk)
-        delivery.delete()
         return False
     SavedSearch.objects.filter(pk=saved_search.pk).update(last_notified_at=timezone.now())
     return True

@@ -65,6 +65,7 @@ QUERIES = [
         "exakt",
         "Vergabestelle",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
             "zentrale-vergabestelle-siegburg-fuer-roesrath",
@@ -170,7 +171,10 @@ QUERIES = [
         "Entgeltabrechnung",
         {
             "gemeinsame-entgeltabrechnung-kreis-heinsberg",
+            "landkreis-miltenberg-dienstleistungszentrum-und-kompetenzzentrum-fuer-kasse",
+            "lohnbuchhaltung-der-stadt-wetzlar-fuer-huettenberg-und-sinn",
             "personaldienstleistungen-des-kreises-bergstrasse-fuer-die-gemeinde-rimbach",
+            "personalverwaltung-fuer-havixbeck-und-nordkirchen-durch-den-kreis-coesfeld",
         },
     ),
     (
@@ -192,6 +196,7 @@ QUERIES = [
         "Klärwerk",
         {
             "gemeinschaftsklaerwerk-neuenkirchen-wettringen",
+            "technische-betriebsfuehrung-abwasser-frielendorf-knuellwald-homberg",
         },
     ),
     (
@@ -266,8 +271,10 @@ QUERIES = [
         "Personalabrechnung",
         {
             "gemeinsame-entgeltabrechnung-kreis-heinsberg",
+            "landkreis-miltenberg-dienstleistungszentrum-und-kompetenzzentrum-fuer-kasse",
             "lohnbuchhaltung-der-stadt-wetzlar-fuer-huettenberg-und-sinn",
             "personaldienstleistungen-des-kreises-bergstrasse-fuer-die-gemeinde-rimbach",
+            "personalverwaltung-fuer-havixbeck-und-nordkirchen-durch-den-kreis-coesfeld",
         },
     ),
     (
@@ -288,6 +295,7 @@ QUERIES = [
         {
             "abfallservice-langen-egelsbach-gmbh",
             "entsorgung-von-bioabfaellen-des-kreises-recklinghausen-durch-den-kreis-borken",
+            "gemeinsame-bauhoefe-dreieich-neu-isenburg",
             "zweckverband-entsorgungsregion-west",
         },
     ),
@@ -351,6 +359,7 @@ QUERIES = [
         {
             "abfallservice-langen-egelsbach-gmbh",
             "entsorgung-von-bioabfaellen-des-kreises-recklinghausen-durch-den-kreis-borken",
+            "gemeinsame-bauhoefe-dreieich-neu-isenburg",
             "zweckverband-entsorgungsregion-west",
         },
     ),
@@ -386,10 +395,12 @@ QUERIES = [
         "alltag",
         "Ausschreibung",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
             "zentrale-vergabestelle-siegburg-fuer-roesrath",
             "zentrale-vergabestelle-wetter-fuer-staedte-im-ennepe-ruhr-kreis",
+            "zentraler-atemschutz-pool-maerkischer-kreis",
         },
     ),
     (
@@ -397,8 +408,10 @@ QUERIES = [
         "Lohnabrechnung",
         {
             "gemeinsame-entgeltabrechnung-kreis-heinsberg",
+            "landkreis-miltenberg-dienstleistungszentrum-und-kompetenzzentrum-fuer-kasse",
             "lohnbuchhaltung-der-stadt-wetzlar-fuer-huettenberg-und-sinn",
             "personaldienstleistungen-des-kreises-bergstrasse-fuer-die-gemeinde-rimbach",
+            "personalverwaltung-fuer-havixbeck-und-nordkirchen-durch-den-kreis-coesfeld",
         },
     ),
     (
@@ -445,6 +458,7 @@ QUERIES = [
         "alltag",
         "Trinkwasser",
         {
+            "finanzkooperation-dillenburg-sinn-dietzhoelztal",
             "wasserversorgungs-verbund-bad-lippspringe-schlangen",
         },
     ),
@@ -645,6 +659,7 @@ QUERIES = [
         "Bergisches Land",
         {
             "arbeitskreis-fuer-interkommunale-zusammenarbeit-der-nrw-grossstaedte",
+            "archivkooperation-lohmar",
             "behoerdennummer-115-im-kreis-mettmann",
             "beihilfebearbeitung-fuer-wermelskirchen-durch-den-rheinisch-bergischen-kreis",
             "bergisches-service-center",
@@ -654,6 +669,7 @@ QUERIES = [
             "kommunales-rechenzentrum-niederrhein",
             "oertliche-rechnungspruefung-der-stadt-haan-durch-den-kreis-mettmann",
             "service-center-115-region-koeln",
+            "zentrale-vergabestelle-siegburg-fuer-roesrath",
         },
     ),
     (
@@ -725,6 +741,7 @@ QUERIES = [
             "archivbetreuung-lohmar-fuer-niederkassel",
             "archivkooperation-lohmar",
             "kooperation-ordnungsdienst-lohmar",
+            "zentrale-vergabestelle-siegburg-fuer-roesrath",
         },
     ),
     (
@@ -829,6 +846,7 @@ QUERIES = [
         "ort",
         "Vergabe Hessen",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
         },
@@ -858,10 +876,12 @@ QUERIES = [
         "teilweise",
         "Vergabestelle Quantencomputer",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
             "zentrale-vergabestelle-siegburg-fuer-roesrath",
             "zentrale-vergabestelle-wetter-fuer-staedte-im-ennepe-ruhr-kreis",
+            "zentraler-atemschutz-pool-maerkischer-kreis",
         },
     ),
     (
@@ -966,10 +986,12 @@ QUERIES = [
         "flexion",
         "Vergabestellen",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
             "zentrale-vergabestelle-siegburg-fuer-roesrath",
             "zentrale-vergabestelle-wetter-fuer-staedte-im-ennepe-ruhr-kreis",
+            "zentraler-atemschutz-pool-maerkischer-kreis",
         },
     ),
     (
@@ -1018,10 +1040,12 @@ QUERIES = [
         "englisch",
         "public procurement",
         {
+            "atemschutzgeraeteverbund-wetterau",
             "gemeinsame-vergabestelle-neu-isenburg-heusenstamm",
             "interkommunales-vergabezentrum-der-stadt-bad-vilbel",
             "zentrale-vergabestelle-siegburg-fuer-roesrath",
             "zentrale-vergabestelle-wetter-fuer-staedte-im-ennepe-ruhr-kreis",
+            "zentraler-atemschutz-pool-maerkischer-kreis",
         },
     ),
     (
@@ -1050,6 +1074,7 @@ QUERIES = [
         {
             "abfallservice-langen-egelsbach-gmbh",
             "entsorgung-von-bioabfaellen-des-kreises-recklinghausen-durch-den-kreis-borken",
+            "gemeinsame-bauhoefe-dreieich-neu-isenburg",
             "zweckverband-entsorgungsregion-west",
         },
     ),
@@ -1094,8 +1119,10 @@ QUERIES = [
         "payroll",
         {
             "gemeinsame-entgeltabrechnung-kreis-heinsberg",
+            "landkreis-miltenberg-dienstleistungszentrum-und-kompetenzzentrum-fuer-kasse",
             "lohnbuchhaltung-der-stadt-wetzlar-fuer-huettenberg-und-sinn",
             "personaldienstleistungen-des-kreises-bergstrasse-fuer-die-gemeinde-rimbach",
+            "personalverwaltung-fuer-havixbeck-und-nordkirchen-durch-den-kreis-coesfeld",
         },
     ),
     ("ohne_antwort", "Krematorium", {}),

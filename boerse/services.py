@@ -86,8 +86,8 @@ def can_renew(entry, today=None):
 def send_mail_to(user, subject, template, context):
     """Plain-text mail from the platform; no Reply-To, so no address is passed on.
 
-    Returns False (``kooperationsatlas.mail`` logs why) if the user has no address or the
-    mail could not be sent.
+    Returns False if the user has no address; otherwise the mail is queued and sent (and
+    retried) by a background task (``kooperationsatlas.mail``).
     """
     if not user.email:
         return False
@@ -100,7 +100,7 @@ def display_name(user):
 
 
 def deliver_interest(interest):
-    """Mail an interest message to the poster; records delivered_at on success."""
+    """Mail an interest message to the poster; records delivered_at once it is queued."""
     entry, sender = interest.entry, interest.sender
     sent = send_mail_to(
         entry.created_by,
@@ -227,7 +227,8 @@ def find_matches(entry):
 
 
 def notify_match(match):
-    """Tell both owners about a match once; retried later if a mail fails."""
+    """Tell both owners about a match once (the queued mails are retried if the server
+    fails)."""
     offer, request = match.offer, match.request
     sent = [
         send_mail_to(

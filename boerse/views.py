@@ -291,11 +291,11 @@ def entry_interest(request, pk):
             request,
             "Ihre Nachricht wurde über den Kooperationsatlas an die Kommune weitergeleitet.",
         )
-    else:
+    else:  # the poster has no mail address: the message waits on the entry's page
         messages.warning(
             request,
-            "Ihre Nachricht wurde gespeichert, konnte aber gerade nicht zugestellt werden. "
-            "Die Plattform stellt sie später zu.",
+            "Ihre Nachricht wurde gespeichert. Die Kommune sieht sie auf der Seite ihres "
+            "Eintrags; per E-Mail kann sie nicht benachrichtigt werden.",
         )
     return redirect(entry.get_absolute_url())
 

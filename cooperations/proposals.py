@@ -11,14 +11,13 @@ import logging
 import re
 from datetime import date
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from boerse.services import account_of, can_post
+from kooperationsatlas import links, mail
 from reports.services import plain_text_to_richtext, silence_wagtail_mails_to
 
 from .models import (
@@ -159,10 +158,6 @@ def submit_proposal(user, page, data):
 # --- telling the proposer ----------------------------------------------------------------
 
 
-def absolute_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def notify_published(proposal_id):
     """Mail the proposer once that the profile with their changes is live."""
     claimed = ProfileProposal.objects.filter(
@@ -172,28 +167,16 @@ def notify_published(proposal_id):
         return False
     proposal = ProfileProposal.objects.select_related("proposer", "page").get(pk=proposal_id)
     user = proposal.proposer
-    if not user.email:
-        return False
-    try:
-        body = render_to_string(
-            "cooperations/email/proposal_published.txt",
-            {
-                "name": user.get_full_name() or user.get_username(),
-                "page": proposal.page,
-                "url": absolute_url(proposal.page.url or "/"),
-            },
-        )
-        EmailMessage(
-            subject=f"Ihre Ergänzung ist veröffentlicht: {proposal.page.title}"[:200],
-            body=body,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[user.email],
-        ).send()
-    except Exception:
-        logger.exception("Proposals: publication mail for proposal %s failed", proposal_id)
-        ProfileProposal.objects.filter(pk=proposal_id).update(published_notified_at=None)
-        return False
-    return True
+    body = render_to_string(
+        "cooperations/email/proposal_published.txt",
+        {
+            "name": user.get_full_name() or user.get_username(),
+            "page": proposal.page,
+            "url": links.absolute_url(proposal.page.url or "/"),
+        },
+    )
+    subject = f"Ihre Ergänzung ist veröffentlicht: {proposal.page.title}"
+    return mail.send(subject, body, [user.email])
 
 
 def page_published_receiver(sender, instance, revision=None, **kwargs):

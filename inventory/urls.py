@@ -1,10 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import survey, views
 
 app_name = "inventory"
 
 urlpatterns = [
     path("bestandsaufnahme/", views.dashboard, name="dashboard"),
+    path("bestandsaufnahme/erhebung/", survey.survey_latest, name="survey_latest"),
+    path("bestandsaufnahme/erhebung/<int:pk>/", survey.survey, name="survey"),
+    path(
+        "bestandsaufnahme/erhebung/<int:pk>/<slug:aufgabe>/",
+        survey.survey_area,
+        name="survey_area",
+    ),
     path("bestandsaufnahme/<slug:key>.csv", views.figure_csv, name="csv"),
 ]

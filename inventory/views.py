@@ -27,7 +27,7 @@ from search.views import (
     typed_values,
 )
 
-from . import charts
+from . import charts, survey
 from .figures import FIGURES, FIGURES_BY_KEY, NOT_KNOWN, NRW, load_dataset
 from .maps import choropleth, cooperations_text, legend_items
 
@@ -263,6 +263,7 @@ def dashboard(request):
         clear_filters_url=dashboard_url(replace(no_filters, geo=None)),
         search_url=reverse("search:page") + query_string(query, place),
         figures=[figure_context(figure, data, query, place) for figure in FIGURES],
+        survey=survey.dashboard_context(),
     )
     return render(request, "inventory/dashboard.html", context)
 

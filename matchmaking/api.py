@@ -35,8 +35,9 @@ from .forms import (
     WEIGHT_PARAMS,
     PartnerSearchForm,
     find_places,
+    task_areas,
 )
-from .views import _task_areas, body_url, run
+from .views import body_url, run
 
 API_MAX_AGE = 60
 MAX_AUTOCOMPLETE = 10
@@ -270,7 +271,7 @@ def _place_data(place):
 )
 def partner_search(request, parameters: Query[PartnerParameters]):
     check_parameters(request, PartnerParameters, unknown=False)
-    form = PartnerSearchForm(canonical_query(request.GET), areas=_task_areas(request))
+    form = PartnerSearchForm(canonical_query(request.GET), areas=tuple(task_areas()))
     if form.is_valid():
         try:
             snapshot, query, suggestions, partners = run(form, request)

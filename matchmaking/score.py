@@ -7,9 +7,11 @@ the sum of the points. Reasons quote only what the snapshot holds (register figu
 published profiles, public Börse entries), so nothing shown is invented.
 """
 
+import json
 import math
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 
@@ -24,40 +26,71 @@ ANY_AREA_FACTOR = 0.5  # without a chosen task area, experience anywhere counts 
 SIZE_CLASSES = (0, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 
 
+MAX_WEIGHT = 10.0
+# The weights: fitted by cross-validation on the published profiles (``evaluation.py``,
+# ``manage.py fit_matchmaking``), reviewed like code; components without data to fit are
+# set by hand in the same file (docs/matchmaking.md).
+WEIGHTS_FILE = Path(__file__).resolve().parent / "data" / "weights.json"
+
+
 @dataclass(frozen=True)
 class ComponentSpec:
     name: str
     label: str
-    default_weight: float
     help: str
+    fitted: bool = True  # False: no data to fit it on, its weight is set by hand
+
+    @property
+    def default_weight(self):
+        return DEFAULT_WEIGHTS[self.name]
 
 
 COMPONENTS = (
-    ComponentSpec("distance", "Entfernung", 3.0, "Nähe der Mittelpunkte: 1 bei 0 km, 0,37 bei 25"),
-    ComponentSpec("border", "Gemeinsame Grenze", 0.5, "grenzt an: 0,5 bis 1 je nach Grenzlänge"),
+    ComponentSpec("distance", "Entfernung", "Nähe der Mittelpunkte: 1 bei 0 km, 0,37 bei 25"),
+    ComponentSpec("border", "Gemeinsame Grenze", "grenzt an: 0,5 bis 1 je nach Grenzlänge"),
     ComponentSpec(
         "region",
         "Gleicher Kreis / Regierungsbezirk",
-        1.5,
         "1 gleicher Kreis, 0,5 gleicher Regierungsbezirk",
     ),
-    ComponentSpec("size", "Ähnliche Größe", 0.25, "Einwohnerverhältnis: 1 gleich, 0 ab Faktor 10"),
-    ComponentSpec("kind", "Gleiche Art", 0.1, "Gemeinde, kreisangehörige/kreisfreie Stadt, Kreis"),
-    ComponentSpec("ties", "Bestehende Zusammenarbeit", 2.0, "schon gemeinsam in einer Kooperation"),
+    ComponentSpec("size", "Ähnliche Größe", "Einwohnerverhältnis: 1 gleich, 0 ab Faktor 10"),
+    ComponentSpec("kind", "Gleiche Art", "Gemeinde, kreisangehörige/kreisfreie Stadt, Kreis"),
+    ComponentSpec("ties", "Bestehende Zusammenarbeit", "schon gemeinsam in einer Kooperation"),
     ComponentSpec(
         "experience",
         "Erfahrung im Aufgabenbereich",
-        0.5,
         "führt (1) oder ist beteiligt an (0,6) einer Kooperation im Aufgabenbereich",
     ),
-    ComponentSpec("boerse", "Börse", 1.0, "offenes Angebot oder Gesuch in der Kooperationsbörse"),
+    ComponentSpec(
+        "boerse",
+        "Börse",
+        "offenes Angebot oder Gesuch in der Kooperationsbörse",
+        fitted=False,
+    ),
 )
 COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
+FITTED_NAMES = tuple(spec.name for spec in COMPONENTS if spec.fitted)
 # Orders of the suggestions: the best ``limit`` by points, shown by points or nearest first.
 SORT_SCORE, SORT_DISTANCE = "punkte", "entfernung"
 SORTS = (SORT_SCORE, SORT_DISTANCE)
-DEFAULT_WEIGHTS = {spec.name: spec.default_weight for spec in COMPONENTS}
-MAX_WEIGHT = 10.0
+
+
+def load_weights(path=WEIGHTS_FILE):
+    """{component: weight} from the weights file; every component, each within 0..MAX_WEIGHT."""
+    try:
+        weights = json.loads(Path(path).read_text(encoding="utf-8"))["weights"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ScoreError(f"{path}: keine lesbaren Gewichte ({error})") from error
+    if not isinstance(weights, dict) or set(weights) != set(COMPONENT_NAMES):
+        raise ScoreError(f"{path}: Gewichte müssen genau {', '.join(COMPONENT_NAMES)} nennen")
+    for name, weight in weights.items():
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            weight = None
+        if weight is None or not 0 <= weight <= MAX_WEIGHT:
+            raise ScoreError(
+                f"{path}: Gewicht {name!r} muss eine Zahl von 0 bis {MAX_WEIGHT:g} sein"
+            )
+    return {name: float(weights[name]) for name in COMPONENT_NAMES}
 
 
 # --- the data the score reads --------------------------------------------------------------
@@ -254,6 +287,9 @@ class Suggestion:
 
 class ScoreError(ValueError):
     """Input the score cannot work with (the views turn it into a 400)."""
+
+
+DEFAULT_WEIGHTS = load_weights()
 
 
 # --- helpers -------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from kooperationsatlas import caching
 from kooperationsatlas.templatetags.atlas import de_number
 from register.models import register_url
 
@@ -82,7 +81,7 @@ def _score_error(form, error):
 
 @require_safe
 def partner_page(request):
-    form = PartnerSearchForm(request.GET or None, areas=_task_areas(request))
+    form = PartnerSearchForm(request.GET or None, areas=tuple(task_areas()))
     context = {
         "form": form,
         "weight_fields": [form[WEIGHT_PARAMS[spec.name]] for spec in score.COMPONENTS],
@@ -121,8 +120,9 @@ def partner_page(request):
                         query,
                         suggestions,
                         f"Karte: Partnervorschläge für {bodies.names[query]}",
+                        request,
                     ),
-                    outside_map=nrw_share(snapshot, suggestions),
+                    outside_map=nrw_share(snapshot, suggestions, request),
                     weights=form.weights,
                 )
         if form.errors:
@@ -136,11 +136,6 @@ def partner_page(request):
                 (place, _with_place(request, place.key)) for place in form.candidates
             ]
     return render(request, "matchmaking/partner_search.html", context, status=status)
-
-
-def _task_areas(request):
-    """The task areas (read-only), remembered per process and content generation."""
-    return caching.remember(request, ("matchmaking-task-areas",), lambda: tuple(task_areas()))
 
 
 def _with_place(request, key):

@@ -7,10 +7,12 @@ from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.http import Http404
+from django.urls import reverse
 from ninja import Field, Path, Query, Router, Schema
 
 from cooperations.models import CooperationModel, LegalForm, Phase, TaskArea
 from cooperations.taxonomy import find_term
+from kooperationsatlas import links
 from kooperationsatlas.api import (
     PRINTABLE,
     ApiError,
@@ -23,10 +25,11 @@ from kooperationsatlas.api import (
     page_links,
     page_size_field,
 )
-from register.lookup import find_county, find_state
+from register.lookup import find_places, find_state
 from register.models import register_url
+from surveys.results import SUPPRESSION_THRESHOLD, campaign_results, result_campaigns
 
-from . import records
+from . import records, survey
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -316,7 +319,7 @@ def _state(text, errors):
 
 
 def _county(text, errors):
-    county = find_county(text)
+    county = find_places(text, municipalities=False).single
     if county is None:
         errors["kreis"] = [f"Unbekannter Kreis „{text}“ (Kreisschlüssel oder Name)."]
     return county
@@ -488,3 +491,100 @@ def county_detail(request, key: str = Path(..., description="Kreisschlüssel (f�
     if values is None:
         raise Http404("Kreis nicht gefunden.")
     return {**_county_record(values), **records.register_licence()}
+
+
+# --- survey results (Erhebungen) -------------------------------------------------------------
+
+
+class Suppression(Schema):
+    schwelle: int = Field(description="Zahlen unter dieser Schwelle sind unterdrückt")
+    regel: str
+
+
+class CampaignSummary(Schema):
+    id: int
+    titel: str
+    beginn: str = Field(description="Datum (JJJJ-MM-TT)")
+    frist: str = Field(description="Datum (JJJJ-MM-TT)")
+    stand: str = Field(description="Datum (JJJJ-MM-TT)")
+    laeuft: bool
+    befragt: int
+    geantwortet: int
+    ruecklaufquote_prozent: float | None
+    url: str = Field(description="Die Ergebnisseite im Atlas")
+
+
+class CampaignListItem(CampaignSummary):
+    ergebnisse: str = Field(description="Die Ergebnisse dieser Erhebung in der API")
+
+
+class CampaignList(Schema):
+    unterdrueckung: Suppression
+    results: list[CampaignListItem]
+
+
+class District(Schema):
+    schluessel: str
+    name: str
+    befragt: int
+    geantwortet: int
+
+
+class SurveyRecord(Schema):
+    aufgabenbereich: str
+    aufgabenbereich_name: str
+    regierungsbezirk: str
+    regierungsbezirk_name: str
+    antwort: str
+    antwort_text: str
+    anzahl: int | None = Field(description="`null`: unterdrückt")
+    unterdrueckt: bool
+    befragt: int
+    geantwortet: int
+
+
+class CampaignResults(Schema):
+    erhebung: CampaignSummary
+    unterdrueckung: Suppression
+    regierungsbezirke: list[District]
+    ergebnisse: list[SurveyRecord]
+
+
+@get(
+    router,
+    "/erhebungen/",
+    url_name="survey_list",
+    operation_id="erhebungen",
+    summary="Erhebungen mit veröffentlichten Ergebnissen",
+    response={200: CampaignList},
+)
+def survey_list(request):
+    """Campaigns with published results, newest first, with their response rates."""
+    campaigns = [
+        {
+            **survey.campaign_summary(campaign_results(campaign), request),
+            "ergebnisse": links.absolute_url(
+                reverse("api:survey_detail", args=[campaign.pk]), request
+            ),
+        }
+        for campaign in result_campaigns()
+    ]
+    return {
+        "unterdrueckung": {"schwelle": SUPPRESSION_THRESHOLD, "regel": survey.RULE},
+        "results": campaigns,
+    }
+
+
+@get(
+    router,
+    "/erhebungen/{int:pk}/",
+    url_name="survey_detail",
+    operation_id="erhebung",
+    summary="Die Ergebnisse einer Erhebung",
+    response={200: CampaignResults, 404: Error},
+)
+def survey_detail(request, pk: int = Path(..., description="ID der Erhebung")):
+    campaign = result_campaigns().filter(pk=pk).first() if 0 < pk < 2**63 else None
+    if campaign is None:
+        raise Http404("Erhebung nicht gefunden.")
+    return survey.campaign_document(campaign_results(campaign), request)

@@ -80,7 +80,9 @@ EXCLUDED_MODELS = {
     "atlas_search.indexchange",  # the facet index's change log: follows the rebuild
     "atlas_search.pendingindexupdate",  # retried index updates: the rebuild covers them
 }
-EXCLUDED_APPS = {"wagtailsearch"}  # Wagtail's search index entries: update_index
+# Wagtail's search index entries (update_index); the task queue (a restored queued mail is
+# sent by retry_mail, a pending index update is covered by the rebuild).
+EXCLUDED_APPS = {"wagtailsearch", "django_tasks_database"}
 # Folders below MEDIA_ROOT that hold only derived files.
 EXCLUDED_MEDIA_DIRS = {"images"}  # Wagtail renditions (originals are in original_images/)
 # Foreign keys to these models are written as natural keys (their ids differ per database).

@@ -1,7 +1,8 @@
 """Editorial roles and admin helpers shared by the wagtail_hooks modules.
 
 The data migration ``0002_editorial_setup`` creates the groups, the task and the workflow
-under these names; it keeps its own copy of them because migrations must not change.
+under these names (the group "Erhebung": ``surveys/migrations/0002_coordinator_group``);
+they keep their own copies because migrations must not change.
 """
 
 from django import forms
@@ -12,6 +13,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 EDITORS_GROUP = "Redaktion"
 MODERATORS_GROUP = "Moderation"
+SURVEY_GROUP = "Erhebung"  # coordinates Erhebungen (surveys/migrations/0002_coordinator_group.py)
 APPROVAL_TASK = "Freigabe durch die Moderation"
 WORKFLOW = "Redaktionelle Freigabe"
 

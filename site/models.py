@@ -55,3 +55,28 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = "Website-Einstellungen"
+
+
+class OutgoingMail(models.Model):
+    """A mail waiting to be sent (``kooperationsatlas.mail``): written in the transaction of
+    the action that causes it, sent by a background task after the commit, deleted once the
+    mail server took it. A failed attempt stays with its error and is retried later."""
+
+    subject = models.CharField("Betreff", max_length=200)
+    body = models.TextField("Text")
+    to = models.JSONField("Empfänger")
+    reply_to = models.JSONField("Antwort an", default=list, blank=True)
+    headers = models.JSONField("Kopfzeilen", default=dict, blank=True)
+    created_at = models.DateTimeField("angelegt", auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField("Versuche", default=0)
+    next_attempt_at = models.DateTimeField("nächster Versuch", null=True, blank=True)
+    last_error = models.CharField("letzter Fehler", max_length=500, blank=True)
+
+    class Meta:
+        db_table = "atlas_outgoing_mail"
+        ordering = ["pk"]
+        verbose_name = "Ausgehende E-Mail"
+        verbose_name_plural = "Ausgehende E-Mails"
+
+    def __str__(self):
+        return self.subject

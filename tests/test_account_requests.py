@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import AccessRequest, MunicipalAccount
 from register.models import County, Municipality
+from tests.mails import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,8 @@ def test_request_form_stores_the_request_and_tells_the_moderation(site_tree):
     page = client.get("/konto/zugang-beantragen/")
     assert page.status_code == 200
     assert "Zugang beantragen" in page.content.decode()
-    response = client.post("/konto/zugang-beantragen/", REQUEST)
+    with committed():
+        response = client.post("/konto/zugang-beantragen/", REQUEST)
     assert response.status_code == 302
     assert response["Location"] == "/konto/zugang-beantragen/danke/"
     access_request = AccessRequest.objects.get()
@@ -126,7 +128,8 @@ def test_approval_needs_the_identity_check_then_creates_a_verified_account(site_
     assert "Vor der Genehmigung bitte prüfen" in refused.content.decode()
     assert not User.objects.filter(email="e.muster@erwitte.de").exists()
 
-    response = decide(client, access_request, status="genehmigt", identity_checked="on")
+    with committed():
+        response = decide(client, access_request, status="genehmigt", identity_checked="on")
     assert response.status_code == 302
     user = User.objects.get(email="e.muster@erwitte.de")
     assert user.username == "e.muster@erwitte.de" and user.is_active
@@ -156,7 +159,8 @@ def test_approval_needs_the_identity_check_then_creates_a_verified_account(site_
     assert anonymous.get("/boerse/neu/").status_code == 200
 
     # Saving again changes nothing and sends nothing.
-    decide(client, access_request, status="genehmigt", identity_checked="on")
+    with committed():
+        decide(client, access_request, status="genehmigt", identity_checked="on")
     assert len(mail.outbox) == 1 and MunicipalAccount.objects.filter(user=user).count() == 1
 
 
@@ -167,9 +171,10 @@ def test_rejection_needs_a_reason_and_tells_the_requester(site_tree):
     client = signed_in(moderator())
     refused = decide(client, access_request, status="abgelehnt", note="")
     assert "Bitte begründen Sie die Ablehnung." in refused.content.decode()
-    response = decide(
-        client, access_request, status="abgelehnt", note="Die Zentrale kennt Sie nicht."
-    )
+    with committed():
+        response = decide(
+            client, access_request, status="abgelehnt", note="Die Zentrale kennt Sie nicht."
+        )
     assert response.status_code == 302
     (message,) = mail.outbox
     assert message.to == ["e.muster@erwitte.de"]

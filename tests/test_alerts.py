@@ -1,5 +1,6 @@
 """Alerts: saved partner searches matched when a profile, offer or request is published."""
 
+import io
 import logging
 import math
 import re
@@ -7,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail, signing
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -22,10 +24,11 @@ from alerts.matching import (
     profile_candidate,
 )
 from alerts.models import AlertDelivery, SavedSearch
-from alerts.notify import notify_profile, unsubscribe_token
+from alerts.notify import notify_profile, saved_search_from_token, unsubscribe_token
 from boerse.models import BoerseEntry, EntryKind, EntryStatus
 from boerse.signals import entry_approved
 from cooperations.models import TaskArea
+from kooperationsatlas.models import OutgoingMail
 from register.models import County, Municipality
 from search.documents import indexable_profiles
 from tests.test_pages import Page, assert_accessible_structure, assert_no_third_party_requests
@@ -260,11 +263,10 @@ def test_publishing_a_matching_profile_sends_one_email(
     assert "Aufgabenbereich: Bürgerdienste und Ordnung" in message.body
     assert "„Standesamt Soest“" in message.body
     assert f"{BASE_URL}/benachrichtigungen/" in message.body
-    token = unsubscribe_token(search)
-    assert f"{BASE_URL}/benachrichtigungen/abmelden/{token}/" in message.body
-    assert message.extra_headers["List-Unsubscribe"] == (
-        f"<{BASE_URL}/benachrichtigungen/abmelden/{token}/>"
-    )
+    # The token is signed with a timestamp, so it is read back rather than recomputed.
+    link = re.search(rf"{BASE_URL}/benachrichtigungen/abmelden/([^/\s]+)/", message.body)
+    assert saved_search_from_token(link.group(1)) == search
+    assert message.extra_headers["List-Unsubscribe"] == f"<{link.group(0)}>"
     assert AlertDelivery.objects.get().saved_search == search
     search.refresh_from_db()
     assert search.last_notified_at is not None
@@ -323,7 +325,7 @@ def test_each_matching_search_gets_its_own_email(
     assert sorted(m.to[0] for m in mail.outbox) == ["ines@example.org", "otto@example.org"]
 
 
-def test_send_failure_is_logged_and_publishing_goes_on(
+def test_failed_alert_mail_is_kept_and_sent_on_retry(
     make_profile, saved_search, term, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
     search = saved_search(task_areas=[term("standesamt")])
@@ -333,13 +335,25 @@ def test_send_failure_is_logged_and_publishing_goes_on(
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken_send)
     with (
-        caplog.at_level(logging.ERROR, logger="alerts.notify"),
+        caplog.at_level(logging.WARNING, logger="kooperationsatlas.mail"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         page = make_profile("Standesamt", task_areas=[term("standesamt")])
     assert page.live
-    assert "Alert email for saved search" in caplog.text
-    assert not AlertDelivery.objects.filter(saved_search=search).exists()
+    assert "not sent (attempt 1)" in caplog.text
+    # The alert is not dropped: its delivery and its mail stay, with the error.
+    assert AlertDelivery.objects.filter(saved_search=search).exists()
+    queued = OutgoingMail.objects.get()
+    assert queued.attempts == 1 and "SMTP nicht erreichbar" in queued.last_error
+    assert queued.next_attempt_at > timezone.now()
+    assert mail.outbox == []
+
+    monkeypatch.undo()  # the mail server is back, and the pause has passed
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    call_command("retry_mail", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [[search.user.email]]
+    assert "Standesamt" in mail.outbox[0].subject
+    assert not OutgoingMail.objects.exists()
 
 
 def test_approved_boerse_entry_triggers_alert(

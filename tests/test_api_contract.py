@@ -44,7 +44,7 @@ def openapi_document():
     return json.loads(json.dumps(api.get_openapi_schema()))
 
 
-# Every JSON operation of the site (search, partner search, open data).
+# Every JSON operation of the site (search, partner search, open data, survey results).
 OPERATIONS = {
     "GET /api/v1/suche/",
     "GET /api/v1/partnersuche/",
@@ -55,6 +55,8 @@ OPERATIONS = {
     "GET /api/v1/gemeinden/{ags}/",
     "GET /api/v1/kreise/",
     "GET /api/v1/kreise/{key}/",
+    "GET /api/v1/erhebungen/",
+    "GET /api/v1/erhebungen/{pk}/",
 }
 
 

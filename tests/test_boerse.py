@@ -15,7 +15,9 @@ from boerse.models import BoerseEntry, EntryKind, EntryMatch, EntryStatus, Inter
 from boerse.services import match_entry
 from boerse.signals import entry_approved
 from cooperations.taxonomy import TaskArea
+from kooperationsatlas.models import OutgoingMail
 from register.models import County, Municipality
+from tests.mails import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -126,9 +128,10 @@ def make_entry(
 
 
 def approve_via_queue(moderator, entry, note="Passt."):
-    return login(moderator).post(
-        f"/boerse/moderation/{entry.pk}/", {"decision": "freigeben", "note": note}
-    )
+    with committed():
+        return login(moderator).post(
+            f"/boerse/moderation/{entry.pk}/", {"decision": "freigeben", "note": note}
+        )
 
 
 # --- lifecycle -------------------------------------------------------------------------
@@ -173,8 +176,9 @@ def test_lifecycle_draft_submitted_approved_expired_renewed(erwitte, moderator, 
         expires_on=timezone.localdate() + timedelta(days=5)
     )
     mail.outbox.clear()
-    call_command("boerse_maintenance", stdout=StringIO())
-    call_command("boerse_maintenance", stdout=StringIO())
+    with committed():
+        call_command("boerse_maintenance", stdout=StringIO())
+        call_command("boerse_maintenance", stdout=StringIO())
     reminders = [m for m in mail.outbox if "läuft am" in m.subject]
     assert len(reminders) == 1 and reminders[0].to == [erwitte.email]
     assert f"/boerse/{entry.pk}/verlaengern/" in reminders[0].body
@@ -268,10 +272,11 @@ def test_rejection_tells_the_owner(erwitte, moderator, approvals):
     response = client.post(f"/boerse/moderation/{entry.pk}/", {"decision": "ablehnen", "note": ""})
     assert response.status_code == 400
     assert "Bitte begründen" in response.content.decode()
-    response = client.post(
-        f"/boerse/moderation/{entry.pk}/",
-        {"decision": "ablehnen", "note": "Bitte Region <genauer> angeben."},
-    )
+    with committed():
+        response = client.post(
+            f"/boerse/moderation/{entry.pk}/",
+            {"decision": "ablehnen", "note": "Bitte Region <genauer> angeben."},
+        )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REJECTED
@@ -398,11 +403,12 @@ def test_interest_message_goes_to_the_poster_without_revealing_addresses(erwitte
     sender = login(erwitte)
     page = sender.get(f"/boerse/{entry.pk}/").content.decode()
     assert anroechte.email not in page
-    response = sender.post(
-        f"/boerse/{entry.pk}/interesse/",
-        {"message": "Wir hätten Interesse. Rückruf unter 02943 1234."},
-        follow=True,
-    )
+    with committed():
+        response = sender.post(
+            f"/boerse/{entry.pk}/interesse/",
+            {"message": "Wir hätten Interesse. Rückruf unter 02943 1234."},
+            follow=True,
+        )
     assert response.status_code == 200
     assert anroechte.email not in response.content.decode()
     interest = InterestMessage.objects.get()
@@ -419,10 +425,11 @@ def test_interest_message_goes_to_the_poster_without_revealing_addresses(erwitte
 def test_poster_sees_received_interest_on_the_entry_page_others_do_not(erwitte, anroechte):
     entry = make_entry(anroechte, title="Anröchte bietet Beihilfe")
     sender = login(erwitte)
-    sender.post(
-        f"/boerse/{entry.pk}/interesse/",
-        {"message": "Wir hätten Interesse. Rückruf unter 02943 1234."},
-    )
+    with committed():
+        sender.post(
+            f"/boerse/{entry.pk}/interesse/",
+            {"message": "Wir hätten Interesse. Rückruf unter 02943 1234."},
+        )
     poster_page = login(anroechte).get(f"/boerse/{entry.pk}/").content.decode()
     assert "Eingegangene Interessenbekundungen (1)" in poster_page
     assert "Rückruf unter 02943 1234." in poster_page
@@ -440,10 +447,11 @@ def test_poster_sees_received_interest_on_the_entry_page_others_do_not(erwitte, 
 
 def test_sender_may_share_the_address_with_the_poster(erwitte, anroechte):
     entry = make_entry(anroechte)
-    login(erwitte).post(
-        f"/boerse/{entry.pk}/interesse/",
-        {"message": "Bitte melden Sie sich.", "share_contact": "on"},
-    )
+    with committed():
+        login(erwitte).post(
+            f"/boerse/{entry.pk}/interesse/",
+            {"message": "Bitte melden Sie sich.", "share_contact": "on"},
+        )
     interest = InterestMessage.objects.get()
     assert interest.share_contact is True
     (message,) = mail.outbox
@@ -489,7 +497,8 @@ def test_matching_offer_and_request_creates_one_match_and_two_mails(erwitte, anr
     mails = [m for m in mail.outbox if m.subject.startswith("Passender Börsen-Eintrag")]
     assert sorted(m.to[0] for m in mails) == sorted([erwitte.email, anroechte.email])
     # Running the matching again changes nothing and sends nothing.
-    assert match_entry(request) == [] and match_entry(offer) == []
+    with committed():
+        assert match_entry(request) == [] and match_entry(offer) == []
     assert EntryMatch.objects.count() == 1
     assert len([m for m in mail.outbox if m.subject.startswith("Passender")]) == 2
 
@@ -626,7 +635,7 @@ def test_unknown_entry_is_404():
     assert Client().get("/boerse/999999/").status_code == 404
 
 
-def test_failed_mails_are_retried_by_the_maintenance(erwitte, anroechte, monkeypatch):
+def test_failed_mails_stay_queued_and_are_retried(erwitte, anroechte, monkeypatch):
     import smtplib
 
     from django.core.mail import EmailMessage
@@ -636,23 +645,32 @@ def test_failed_mails_are_retried_by_the_maintenance(erwitte, anroechte, monkeyp
 
     entry = make_entry(anroechte, days=5, title="Bald ablaufend")
     monkeypatch.setattr(EmailMessage, "send", broken_send)
-    response = login(erwitte).post(
-        f"/boerse/{entry.pk}/interesse/", {"message": "Hallo aus Erwitte"}, follow=True
-    )
+    with committed():
+        response = login(erwitte).post(
+            f"/boerse/{entry.pk}/interesse/", {"message": "Hallo aus Erwitte"}, follow=True
+        )
+        call_command("boerse_maintenance", stdout=StringIO())
     assert response.status_code == 200
-    assert "konnte aber gerade nicht zugestellt werden" in response.content.decode()
-    call_command("boerse_maintenance", stdout=StringIO())
+    assert "an die Kommune weitergeleitet" in response.content.decode()
+    # Both mails are queued with the server's error; the actions are done once.
+    queued = OutgoingMail.objects.order_by("pk")
+    assert [m.attempts for m in queued] == [1, 1]
+    assert all("SMTPServerDisconnected" in m.last_error for m in queued)
     entry.refresh_from_db()
-    assert entry.reminder_sent_at is None  # not sent, so not marked
-    assert InterestMessage.objects.get().delivered_at is None
-
-    monkeypatch.undo()
-    call_command("boerse_maintenance", stdout=StringIO())
+    assert entry.reminder_sent_at is not None
     assert InterestMessage.objects.get().delivered_at is not None
+    assert mail.outbox == []
+
+    monkeypatch.undo()  # the server is back and the pause has passed
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    call_command("retry_mail", stdout=StringIO())
     assert sum("Interesse an Ihrem" in m.subject for m in mail.outbox) == 1
     assert sum("läuft am" in m.subject for m in mail.outbox) == 1
     assert len(mail.outbox) == 2 and all(m.to == [anroechte.email] for m in mail.outbox)
-    call_command("boerse_maintenance", stdout=StringIO())
+    assert not OutgoingMail.objects.exists()
+    with committed():
+        call_command("boerse_maintenance", stdout=StringIO())
+    call_command("retry_mail", stdout=StringIO())
     assert len(mail.outbox) == 2
 
 

@@ -13,6 +13,7 @@ from wagtail.models import Site
 
 from kooperationsatlas.models import SiteSettings
 from legal.models import AccessibilityFeedback, LegalPage, LegalSettings
+from tests.mails import committed
 
 pytestmark = pytest.mark.django_db
 
@@ -190,15 +191,16 @@ def test_feedback_form_prefills_the_page(site_tree):
 
 
 def test_feedback_is_stored_and_mailed(settings_filled):
-    response = Client().post(
-        FEEDBACK_URL,
-        {
-            "page_url": "/suche/",
-            "description": "Der Filter lässt sich nicht mit der Tastatur öffnen.",
-            "name": "Erika",
-            "email": "erika@example.org",
-        },
-    )
+    with committed():
+        response = Client().post(
+            FEEDBACK_URL,
+            {
+                "page_url": "/suche/",
+                "description": "Der Filter lässt sich nicht mit der Tastatur öffnen.",
+                "name": "Erika",
+                "email": "erika@example.org",
+            },
+        )
     assert response.status_code == 302
     assert response.url == "/barrierefreiheit/rueckmeldung/danke/"
     feedback = AccessibilityFeedback.objects.get()

@@ -1,8 +1,9 @@
 """Faults: a line break in a Börse title, a mail server that hangs (issue 17).
 
-Every mail goes through kooperationsatlas.mail: subjects are flattened to one line and a
-failure is logged and reported as "not sent", never raised into the approval, the
-interest message or the maintenance command."""
+Every mail goes through kooperationsatlas.mail: subjects are flattened to one line, the
+mail is sent by a background task after the commit, and a failure is logged and kept
+queued for a retry, never raised into the approval, the interest message or the
+maintenance command."""
 
 import time
 from io import StringIO
@@ -13,7 +14,9 @@ from django.core.management import call_command
 
 from boerse.models import EntryKind, EntryStatus, InterestMessage
 from kooperationsatlas import mail
+from kooperationsatlas.models import OutgoingMail
 from tests.hung_peer import hung_peer
+from tests.mails import committed
 from tests.test_boerse import approve_via_queue, login, make_entry, make_user
 
 pytestmark = pytest.mark.django_db
@@ -60,12 +63,14 @@ def test_a_line_break_in_a_title_breaks_no_approval_interest_or_maintenance(
     # the match notices went out to both owners, with a one-line subject
     assert {tuple(m.to) for m in outbox.outbox} == {(anroechte.email,), (erwitte.email,)}
 
-    response = login(erwitte).post(f"/boerse/{offer.pk}/interesse/", {"message": "Hallo"})
+    with committed():
+        response = login(erwitte).post(f"/boerse/{offer.pk}/interesse/", {"message": "Hallo"})
     assert response.status_code == 302
     assert InterestMessage.objects.get().delivered_at is not None
 
     out = StringIO()
-    call_command("boerse_maintenance", stdout=out)  # the reminder for the title: no error
+    with committed():
+        call_command("boerse_maintenance", stdout=out)  # the reminder for the title: no error
     assert "Erinnerungen versendet: 1" in out.getvalue()
     for message in outbox.outbox:
         assert "\n" not in message.subject and "\r" not in message.subject
@@ -73,6 +78,7 @@ def test_a_line_break_in_a_title_breaks_no_approval_interest_or_maintenance(
         assert headers["Bcc"] is None
         assert "opfer@example.org" not in headers.get_all("To", [])
     assert len(outbox.outbox) == 4  # two match notices, the interest, the reminder
+    assert not OutgoingMail.objects.exists()
 
 
 def test_a_hung_mail_server_costs_at_most_the_timeout(erwitte, anroechte, settings):
@@ -82,13 +88,15 @@ def test_a_hung_mail_server_costs_at_most_the_timeout(erwitte, anroechte, settin
         settings.EMAIL_HOST, settings.EMAIL_PORT = host, port
         settings.EMAIL_TIMEOUT = 0.5
         started = time.monotonic()
-        response = login(erwitte).post(
-            f"/boerse/{entry.pk}/interesse/", {"message": "Hallo"}, follow=True
-        )
+        with committed():  # the immediate task backend sends in this process
+            response = login(erwitte).post(
+                f"/boerse/{entry.pk}/interesse/", {"message": "Hallo"}, follow=True
+            )
         elapsed = time.monotonic() - started
     assert response.status_code == 200
-    assert "konnte aber gerade nicht zugestellt werden" in response.content.decode()
-    assert InterestMessage.objects.get().delivered_at is None  # retried by the maintenance
+    assert "an die Kommune weitergeleitet" in response.content.decode()
+    queued = OutgoingMail.objects.get()  # kept for the next attempt
+    assert queued.attempts == 1 and "timed out" in queued.last_error.lower()
     assert elapsed < 30  # bounded by the timeouts; without them it would hang for good
 
 

@@ -79,3 +79,25 @@ def test_command_prints_both_rankings(profiles):
     assert "Fälle (verborgene Partner): 5" in text
     assert "recall@5" in text and "recall@10" in text and "MRR" in text
     assert "Partnersuche" in text and "Nur Entfernung" in text
+
+
+def test_command_cross_validates(profiles):
+    out = StringIO()
+    call_command("evaluate_matchmaking", "--folds", "2", stdout=out)
+    text = out.getvalue()
+    assert "Kreuzvalidierung: 2 Folds" in text
+    assert "zurückgeh." in text  # the held-out MRR per fold
+
+
+def test_fit_command_writes_a_weights_file_the_score_loads(profiles, tmp_path):
+    import json
+
+    from matchmaking import score
+
+    path = tmp_path / "weights.json"
+    call_command("fit_matchmaking", "--output", str(path), stdout=StringIO())
+    weights = score.load_weights(path)
+    assert set(weights) == set(score.COMPONENT_NAMES)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["cases"] == 5 and document["cooperations"] == 3
+    assert document["held_out"]["matchmaker"]["cases"] == 5

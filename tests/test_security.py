@@ -20,6 +20,7 @@ from boerse.models import BoerseEntry, EntryStatus
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas import security, throttle
 
+from .mails import committed
 from .test_settings import run_manage
 from .users import PASSWORD, make_user
 
@@ -429,7 +430,9 @@ def test_boerse_input_is_escaped_everywhere(site_tree, payload):
     # The interest message: escaped in HTML, verbatim in the plain-text mail.
     sender = logged_in(make_user("anroechte", ags=ANROECHTE))
     mail.outbox.clear()
-    assert sender.post(f"/boerse/{entry.pk}/interesse/", {"message": payload}).status_code == 302
+    with committed():
+        response = sender.post(f"/boerse/{entry.pk}/interesse/", {"message": payload})
+    assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.content_subtype == "plain" and not getattr(message, "alternatives", None)

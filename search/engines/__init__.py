@@ -42,3 +42,9 @@ def index_engines():
         except Exception:
             logger.exception("Elasticsearch is not usable; only the embedded index is updated")
     return engines
+
+
+def engine_named(name):
+    """The index engine called ``name`` (as background tasks name it), or None if it is no
+    longer configured."""
+    return next((engine for engine in index_engines() if engine.name == name), None)

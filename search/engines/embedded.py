@@ -22,6 +22,7 @@ from register.geo import distance_km
 from .. import thesaurus
 from ..analysis import clean_text, query_clauses
 from ..contract import Hit, SearchResults
+from ..evidence import ANY, chosen_level
 from ..facets import FACETS_BY_KEY
 from ..models import IndexChange, IndexedDocument, IndexVersion
 from ..results import facet_results
@@ -193,11 +194,19 @@ class EmbeddedEngine:
         if plan is not None:
             by_relevance = scored and query.effective_sort == "relevanz"
             matches = self.fulltext.match(plan.clauses, scored=by_relevance)
-            # Precision: when some profiles say it in their own text, those that match
-            # only through a task-area name, a form or a tag are no hits.
-            in_text = self.fulltext.text_matches(plan.clauses)
-            if any(page_id in in_text for page_id, _ in matches):
-                matches = [(page_id, score) for page_id, score in matches if page_id in in_text]
+            # Precision: only the documents of the best evidence level are hits
+            # (search/evidence.py).
+            if matches:
+                found = {}
+
+                def has_matches(level):
+                    found[level] = self.fulltext.evidence(plan.clauses, level)
+                    return bool(found[level])
+
+                level = chosen_level(has_matches, guessed=plan.guessed)
+                if level != ANY:
+                    kept = found.get(level, set())
+                    matches = [(page_id, score) for page_id, score in matches if page_id in kept]
             ranked = index.ranked_slots(matches)
             narrowing &= index.bits_of(position for position, _ in ranked if position is not None)
         if query.start_year_min is not None or query.start_year_max is not None:

@@ -30,9 +30,10 @@ class FullTextBackend(Protocol):
         alternative phrases, tuples of terms): best first with a score (higher is
         better) if ``scored``, else in any order with None."""
 
-    def text_matches(self, clauses: list) -> set[int]:
-        """Page ids of the documents where any alternative of any clause occurs in the
-        title, partners or body, not only in task areas, forms, tags or places."""
+    def evidence(self, clauses: list, level: str) -> set[int]:
+        """Page ids of the documents where every clause has evidence of ``level``
+        (``evidence.CONFIRMED`` or ``evidence.TEXT``; search/evidence.py says which
+        fields give which)."""
 
     def first_documents(self, term: str, limit: int) -> list[int]:
         """Page ids of up to ``limit`` documents containing ``term``."""

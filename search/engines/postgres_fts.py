@@ -13,6 +13,7 @@ from collections import Counter
 from django.db import connection
 
 from ..analysis import edit_distance
+from ..evidence import CONFIRMED
 
 # A copy of "simple": the terms come stemmed from the shared chain and are not stemmed
 # again (migration 0005).
@@ -47,6 +48,33 @@ def tsquery_expression(clauses):
         + ")"
         for alternatives in clauses
     )
+
+
+def _weighted(alternatives, weights):
+    """Any of ``alternatives`` (phrases) in the weight classes ``weights``."""
+    return (
+        "("
+        + " | ".join(
+            "(" + " <-> ".join(_lexeme(term) + ":" + weights for term in alternative) + ")"
+            for alternative in alternatives
+        )
+        + ")"
+    )
+
+
+def evidence_expression(clauses, level):
+    """tsquery for ``evidence.CONFIRMED`` (each clause in title or partners, A/B, or in the
+    text, C, and the labels, D) or ``evidence.TEXT`` (each clause in A, B or C)."""
+    parts = []
+    for alternatives in clauses:
+        if level == CONFIRMED:
+            parts.append(
+                f"({_weighted(alternatives, 'AB')} | "
+                f"({_weighted(alternatives, 'C')} & {_weighted(alternatives, 'D')}))"
+            )
+        else:
+            parts.append(_weighted(alternatives, "ABC"))
+    return " & ".join(parts)
 
 
 def _terms_of(*texts):
@@ -130,19 +158,13 @@ class PostgresFullText:
             )
             return cursor.fetchall()
 
-    def text_matches(self, clauses):
-        """Page ids of the documents where some alternative of some clause occurs in the
-        title, partners or body (weights A, B, C; not only in D: task areas, tags, places)."""
-        alternatives = sorted({alternative for clause in clauses for alternative in clause})
-        expression = " | ".join(
-            "(" + " <-> ".join(_lexeme(term) + ":ABC" for term in alternative) + ")"
-            for alternative in alternatives
-        )
+    def evidence(self, clauses, level):
+        """Page ids of the documents where every clause has evidence of ``level``."""
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT page_id FROM {DOCUMENT_TABLE} "
                 "WHERE search_vector @@ to_tsquery(%s::regconfig, %s)",
-                [CONFIG, expression],
+                [CONFIG, evidence_expression(clauses, level)],
             )
             return {page_id for (page_id,) in cursor.fetchall()}
 

@@ -8,6 +8,7 @@ stemming) only splits them again. fts5vocab is the vocabulary.
 from django.db import connection
 
 from ..analysis import edit_distance
+from ..evidence import CONFIRMED
 
 FTS_TABLE = "atlas_search_fts"
 VOCAB_TABLE = "atlas_search_fts_vocab"
@@ -46,6 +47,21 @@ def match_expression(clauses):
         "(" + " OR ".join(_phrase(alternative) for alternative in alternatives) + ")"
         for alternatives in clauses
     )
+
+
+def evidence_expression(clauses, level):
+    """FTS5 syntax for ``evidence.CONFIRMED`` (each clause in title or partners, or in the
+    text and the labels) or ``evidence.TEXT`` (each clause in title, partners or text)."""
+    parts = []
+    for alternatives in clauses:
+        any_of = "(" + " OR ".join(_phrase(alternative) for alternative in alternatives) + ")"
+        if level == CONFIRMED:
+            parts.append(
+                f"({{title extra}} : {any_of} OR (body : {any_of} AND meta : {any_of}))"
+            )
+        else:
+            parts.append(f"({{title extra body}} : {any_of})")
+    return " AND ".join(parts)
 
 
 class SqliteFullText:
@@ -109,14 +125,12 @@ class SqliteFullText:
             )
             return [(page_id, None) for (page_id,) in cursor.fetchall()]
 
-    def text_matches(self, clauses):
-        """Page ids of the documents where some alternative of some clause occurs in the
-        title, partners or body (not only in task areas, tags or places)."""
-        alternatives = {alternative for clause in clauses for alternative in clause}
-        expression = "{title extra body} : (" + " OR ".join(map(_phrase, alternatives)) + ")"
+    def evidence(self, clauses, level):
+        """Page ids of the documents where every clause has evidence of ``level``."""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expression]
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+                [evidence_expression(clauses, level)],
             )
             return {page_id for (page_id,) in cursor.fetchall()}
 

@@ -79,8 +79,16 @@ def stored_row(document):
     """The IndexedDocument row of a search document (documents.build_document)."""
     title = document.get("title") or ""
     published = document.get("published_at")
-    # The partners' places count as the partners do; task areas, forms and tags least.
-    extra = "\n".join([*(document.get("partners") or []), *(document.get("places") or [])])
+    # The partners' places count as the partners do, and so does the summary, the
+    # profile's own statement of what it is about (search/evidence.py: strong evidence;
+    # it stays in the body too). Task areas, forms and tags count least.
+    extra = "\n".join(
+        [
+            *(document.get("partners") or []),
+            *(document.get("places") or []),
+            document.get("summary") or "",
+        ]
+    )
     meta = "\n".join(document.get("keywords") or [])
     return StoredRow(
         page_id=int(document["id"]),

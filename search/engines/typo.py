@@ -34,6 +34,7 @@ class TextPlan:
     terms: frozenset  # single terms that may match (with typo variants): for highlighting
     phrases: tuple  # multi-word alternatives: for highlighting
     suggestion: str | None = None
+    guessed: bool = False  # a clause is a part of a word no document contains
 
 
 def corrected_text(text, corrections):
@@ -58,6 +59,7 @@ def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
     terms = {p[0] for clause in clauses for p in clause.alternatives if len(p) == 1}
     phrases = tuple(sorted({p for clause in clauses for p in clause.alternatives if len(p) > 1}))
     expanded, corrections = [], {}
+    guessed = False
     for clause in clauses:
         plain = len(clause.alternatives) == 1 and len(clause.words) == 1
         if plain and not frequencies.get(clause.alternatives[0][0]):
@@ -65,8 +67,16 @@ def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
             if parts:
                 expanded.extend([[(part,)] for part in parts])
                 terms.update(parts)
+                guessed = True
                 continue
         alternatives = list(clause.alternatives)
+        if len(clause.words) == 1:
+            # "Archivkooperation" is about archives: also what it names beside the
+            # cooperation (as for an unknown compound).
+            named = cooperation_compound(clause.words[0])
+            if named and named not in alternatives:
+                alternatives.append(named)
+                terms.update(named)
         for phrase in clause.alternatives:
             if len(phrase) != 1 or frequencies.get(phrase[0]):
                 continue
@@ -83,7 +93,9 @@ def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
                     fulltext, candidates[0], clause.words[0]
                 )
         expanded.append(alternatives)
-    return TextPlan(expanded, frozenset(terms), phrases, corrected_text(text, corrections))
+    return TextPlan(
+        expanded, frozenset(terms), phrases, corrected_text(text, corrections), guessed
+    )
 
 
 def known_parts(fulltext, word):
@@ -107,6 +119,16 @@ def known_parts(fulltext, word):
 
     parts = [part for part in split_compound(word, known) if not is_cooperation_part(part)]
     return tuple(dict.fromkeys(stem(part) for part in parts))
+
+
+def cooperation_compound(word):
+    """The stems of what a compound names beside a part every cooperation is about
+    ("Feuerwehrkooperation" → feuerwehr), as one phrase; None for other words."""
+    parts = split_compound(word)
+    if not any(is_cooperation_part(part) for part in parts):
+        return None
+    named = tuple(dict.fromkeys(stem(p) for p in parts if not is_cooperation_part(p)))
+    return named or None
 
 
 def typo_candidates(fulltext, term, stamp):

@@ -31,7 +31,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
+# The project's own apps: a save or delete of any of their models makes cached pages stale
+# unless the model opts out (kooperationsatlas.caching.is_watched).
+PROJECT_APPS = [
     "kooperationsatlas",
     "register",
     "cooperations",
@@ -47,6 +49,11 @@ INSTALLED_APPS = [
     "inventory",
     "reports",
     "legal",
+    "surveys",
+]
+
+INSTALLED_APPS = [
+    *PROJECT_APPS,
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
@@ -71,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -248,11 +257,34 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-# Seconds a mail server may take per connection step; sending never blocks a request longer
-# (kooperationsatlas.mail logs the failure and the caller retries later).
+# Seconds a mail server may take per connection step; a background task sends, and a failed
+# mail stays queued and is retried (kooperationsatlas.mail).
 EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kooperationsatlas@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (django-tasks): mails and Elasticsearch updates are enqueued after the
+# commit. "immediate" runs a task at once in the process that enqueues it (make run, tests:
+# no extra process); "database" stores it for the worker, `manage.py db_worker`
+# (production's docker-compose service "worker"). docs/operations.md, "Hintergrundaufgaben".
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+
+
+def task_settings(default):
+    name = os.environ.get("TASKS_BACKEND", default)
+    if name not in TASK_BACKENDS:
+        raise ImproperlyConfigured(
+            f"TASKS_BACKEND={name!r} ist unbekannt; erlaubt: {', '.join(TASK_BACKENDS)}."
+        )
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = task_settings("immediate")
+# How often a mail is tried before it is given up (kept for `manage.py retry_mail`).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "6"))
 
 # Search engine: the embedded engine on the site's own database unless
 # ELASTICSEARCH_URL points to an Elasticsearch server.

@@ -3,10 +3,13 @@
 import os
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool, require_secret_key
+from .base import env_bool, require_secret_key, task_settings
 
 DEBUG = False
 require_secret_key()
+
+# Mails and index updates wait in the database for `manage.py db_worker` (docker-compose).
+TASKS = task_settings("database")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -24,3 +24,7 @@ ELASTICSEARCH_INDEX_PREFIX = "test-kooperationsatlas"
 
 # Query-count tests measure the views, not the page cache; tests/test_caching.py turns it on.
 PAGE_CACHE_SECONDS = 0
+
+# Background tasks run at once in the test process (tests/test_tasks.py also runs the
+# database backend's worker).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

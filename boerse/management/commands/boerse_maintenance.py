@@ -1,8 +1,8 @@
 """Daily Börse maintenance: remind owners before expiry (once) and report expired entries.
 
 Safe to run repeatedly (e.g. from cron): an entry's reminder is sent only once per expiry
-date (renewing resets it). Mails that failed earlier (interest messages, match notices)
-are retried.
+date (renewing resets it). Mails are queued and retried by the background task
+(``kooperationsatlas.mail``), not here.
 """
 
 from datetime import timedelta
@@ -11,14 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from boerse.models import BoerseEntry, EntryMatch, EntryStatus, InterestMessage
-from boerse.services import (
-    deliver_interest,
-    notify_match,
-    reminder_days,
-    send_mail_to,
-    site_url,
-)
+from boerse.models import BoerseEntry, EntryStatus
+from boerse.services import reminder_days, send_mail_to, site_url
 
 
 class Command(BaseCommand):
@@ -37,11 +31,8 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days darf nicht negativ sein.")
         reminded = self.remind(days)
-        retried = self.retry_undelivered()
         expired = BoerseEntry.objects.expired().order_by("expires_on")
         self.stdout.write(f"Erinnerungen versendet: {reminded}")
-        if retried:
-            self.stdout.write(f"Nachträglich zugestellte Nachrichten: {retried}")
         self.stdout.write(f"Abgelaufene Einträge (nicht mehr öffentlich): {expired.count()}")
         for entry in expired:
             self.stdout.write(f"  #{entry.pk} {entry.title} (abgelaufen am {entry.expires_on})")
@@ -70,21 +61,6 @@ class Command(BaseCommand):
             )
             if sent:
                 reminded += 1
-            else:  # try again on the next run
+            else:  # no address: try again on the next run
                 BoerseEntry.objects.filter(pk=entry.pk).update(reminder_sent_at=None)
         return reminded
-
-    def retry_undelivered(self):
-        retried = 0
-        pending = InterestMessage.objects.filter(delivered_at__isnull=True).select_related(
-            "entry__created_by", "sender"
-        )
-        for interest in pending:
-            if deliver_interest(interest):
-                retried += 1
-        for match in EntryMatch.objects.filter(notified_at__isnull=True).select_related(
-            "offer__created_by", "request__created_by"
-        ):
-            if match.offer.is_public and match.request.is_public and notify_match(match):
-                retried += 1
-        return retried
