@@ -141,8 +141,9 @@ def test_submit_requires_every_answer_and_keeps_the_input(campaign, erwitte):
     data = {
         "action": "absenden",
         f"a{standesamt}-status": "gemeinsam",  # without a partner
+        f"a{standesamt}-since_year": "abc",
         f"a{bauhof}-status": "allein",
-        f"a{bauhof}-since_year": "abc",  # ignored? no: invalid input is an error
+        f"a{bauhof}-since_year": "abc",  # not "gemeinsam": the partner fields are not read
         "z-remarks": "Unsere Anmerkung",
     }
     page = client.post(f"/erhebungen/{campaign.pk}/", data)
@@ -150,11 +151,13 @@ def test_submit_requires_every_answer_and_keeps_the_input(campaign, erwitte):
     html = page.content.decode()
     assert 'class="error-summary"' in html
     vergabe = area("vergabe-beschaffung").pk
-    assert f'href="#id_a{vergabe}-status_0"' in html
+    assert f'href="#id_a{vergabe}-status_group"' in html
+    assert f'id="id_a{vergabe}-status_group"' in html
     question = "Wie erledigen Sie diese Aufgabe?"
     assert f"Vergabe und Beschaffung – {question}: Bitte eine Antwort wählen." in html
     assert f'href="#id_a{standesamt}-partners"' in html
-    assert f'href="#id_a{bauhof}-since_year"' in html
+    assert f'href="#id_a{standesamt}-since_year"' in html
+    assert f'href="#id_a{bauhof}-since_year"' not in html
     assert "Unsere Anmerkung" in html  # kept
     assert f'id="id_a{bauhof}-status_0" checked' in html
     assert not Response.objects.exists()  # nothing saved
