@@ -31,7 +31,7 @@ class BoerseEntryQuerySet(models.QuerySet):
 
 class BoerseEntry(models.Model):
     # Approved entries appear in the partner search and the sitemap: saving one makes the
-    # cached pages stale (kooperationsatlas.caching.watched_types).
+    # cached pages stale (kooperationsatlas.caching.is_watched).
     shown_on_public_pages = True
 
     kind = models.CharField("Art", max_length=10, choices=EntryKind.choices)
@@ -128,6 +128,10 @@ class InterestMessage(models.Model):
     The poster sees it on the entry's page and in the mail; the sender's e-mail address only
     if the sender chose to share it (``share_contact``)."""
 
+    # Seen only by the people involved: saving one leaves the cached pages as they are
+    # (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
+
     entry = models.ForeignKey(
         BoerseEntry, on_delete=models.CASCADE, related_name="interest_messages"
     )
@@ -153,6 +157,10 @@ class InterestMessage(models.Model):
 
 class EntryMatch(models.Model):
     """An offer and a request that fit each other; both owners are told once."""
+
+    # Seen only by the people involved: saving one leaves the cached pages as they are
+    # (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     offer = models.ForeignKey(BoerseEntry, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(BoerseEntry, on_delete=models.CASCADE, related_name="+")

@@ -351,19 +351,12 @@ class CooperationPage(Page):
             context["can_propose"] = can_propose(request.user, self)
             context["propose_url"] = reverse("cooperations:propose", args=[self.pk])
         from funding.related import NRW, funding_for
-        from guides.related import guides_for, published_guides
-        from kooperationsatlas import caching
+        from guides.related import guides_for
 
-        context["related_guides"] = guides_for(
-            self,
-            guides=caching.remember(request, ("published-guides",), published_guides),
-            task_areas=context["task_areas"],
-        )
+        context["related_guides"] = guides_for(self, task_areas=context["task_areas"])
         bodies = [partner.body for partner in partners if partner.body is not None]
         nrw = sum(body.state.key == NRW for body in bodies)
-        context["related_funding"] = caching.remember(
-            request, ("funding", nrw, len(bodies) - nrw), lambda: funding_for(self)
-        )
+        context["related_funding"] = funding_for(self, counts=(nrw, len(bodies) - nrw))
         return context
 
     # The lists the page shows: {context name: the reverse relation whose rows they are}.
@@ -499,10 +492,10 @@ def profile_entries(request, profiles, heading="h2"):
     """The list entries of ``profiles`` (a query set, in list order) as HTML from
     ``includes/profile_item.html``, with ``heading`` (h2/h3) for their titles.
 
-    An entry depends only on its profile and published content, so it is remembered per
-    content generation and shared by every list it appears in (municipality and Kreis pages,
-    the profile index): per list only the pks are read, and the profiles not remembered yet
-    are loaded and rendered together."""
+    An entry depends only on its profile and published content, so it is kept as a cache
+    entry per content generation and shared by every list it appears in (municipality and
+    Kreis pages, the profile index): per list only the pks are read, and the profiles not
+    stored yet are loaded and rendered together."""
     from kooperationsatlas import caching
 
     pks = list(profiles.values_list("pk", flat=True))
@@ -527,8 +520,7 @@ def profile_entries(request, profiles, heading="h2"):
             for profile in with_terms(request, loaded)
         }
 
-    key = ("profile-entry", heading, request.get_host())
-    entries = caching.remember_each(request, key, pks, render)
+    entries = caching.entries(request, f"profile-entry:{heading}:{request.get_host()}", pks, render)
     return [entries[pk] for pk in pks if pk in entries]
 
 
@@ -813,6 +805,10 @@ class ProfileProposal(models.Model):
 
     Keeps who proposed it and whether they were told that it is published
     (``cooperations/proposals.py``)."""
+
+    # In the moderation workflow until an editor publishes the revision (which sends
+    # Wagtail's page_published): no public page shows it (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     page = models.ForeignKey(
         CooperationPage,
