@@ -7,7 +7,7 @@ the full register and the demo profiles; set DATABASE_URL for another one); writ
 nothing. Times, per request of a fixed mix of 24 (municipalities and Kreise all over
 Germany, with and without task areas, with a radius and with changed weights):
 
-* "Anfrage": the JSON view ``partner_api`` called with a RequestFactory request: form
+* "Anfrage": the JSON operation ``/api/v1/partnersuche/`` called with a RequestFactory: form
   validation and name resolution (database), the content generation (the snapshot is kept),
   scoring all 10,751 municipalities and the Kreise, explanations of the best 20, JSON;
 * "nur Bewertung": ``score.Scorer`` + explanations on the cached snapshot.
@@ -79,10 +79,13 @@ def main():
 
     from django.db import connection
     from django.test import RequestFactory
+    from django.urls import resolve
 
     from cooperations.models import TaskArea
-    from matchmaking import data, score, views
+    from matchmaking import data, score
     from register.models import Municipality
+
+    partner_api = resolve("/api/v1/partnersuche/").func  # the API operation's view
 
     village = Municipality.objects.filter(state__key="07", population__lt=1000).order_by("ags")
     mix = [(village.first().ags if q == "07" else q, a, p) for q, a, p in MIX]
@@ -99,7 +102,7 @@ def main():
             params = {"q": q, "aufgabe": areas, **extra}
             request = factory.get("/api/v1/partnersuche/", params, HTTP_HOST="127.0.0.1")
             started = time.perf_counter()
-            response = views.partner_api(request)
+            response = partner_api(request)
             elapsed = (time.perf_counter() - started) * 1000
             assert response.status_code == 200, (params, response.content[:300])
             query = snapshot.bodies.index[json.loads(response.content)["query"]["key"]]

@@ -149,3 +149,15 @@ def pick(terms, pks):
     return sorted(
         (terms[pk] for pk in set(pks) if pk in terms), key=lambda term: (term.sort_order, term.name)
     )
+
+
+def find_term(terms, text):
+    """The term of ``terms`` with the slug ``text``, else with the name ``text`` (case
+    and surrounding space ignored), else None: what a URL parameter for a term accepts."""
+    text = " ".join(str(text).split())
+    terms = list(terms)
+    for term in terms:
+        if term.slug == text:
+            return term
+    wanted = text.casefold()
+    return next((term for term in terms if term.name.casefold() == wanted), None)

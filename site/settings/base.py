@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # its templates and static files: the API docs load nothing from a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "kooperationsatlas.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kooperationsatlas.security.SecurityHeadersMiddleware",
+    "kooperationsatlas.api.ApiMiddleware",  # CORS and the error envelope under /api/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
