@@ -35,6 +35,7 @@ WEIGHT_PARAMS = {
     "ties": "gewicht_zusammenarbeit",
     "experience": "gewicht_erfahrung",
     "boerse": "gewicht_boerse",
+    "survey": "gewicht_erhebung",
 }
 
 _AGS_RE = re.compile(r"\d{8}")
