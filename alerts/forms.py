@@ -1,7 +1,5 @@
 """The form for a saved partner search."""
 
-import re
-
 from django import forms
 from django.db import transaction
 
@@ -12,15 +10,13 @@ from kooperationsatlas.widgets import (
     task_area_queryset,
     task_area_widget,
 )
-from register.models import Municipality
+from register.lookup import find_places
 from search.analysis import query_clauses
 
 from .models import SavedSearch
 
 MAX_RADIUS_KM = 300
 MAX_CANDIDATES = 10
-_AGS_RE = re.compile(r"[0-9]{8}")
-_NAME_WITH_COUNTY_RE = re.compile(r"(?P<name>.+?)\s*\((?P<county>[^()]+)\)")
 
 
 def municipality_label(municipality):
@@ -105,28 +101,17 @@ class SavedSearchForm(forms.ModelForm):
         return text
 
     def _resolve(self, text):
-        municipalities = Municipality.objects.select_related("county")
-        if _AGS_RE.fullmatch(text):
-            matches = list(municipalities.filter(ags=text))
-            if not matches:
+        places = find_places(text, counties=False, limit=MAX_CANDIDATES)
+        matches = places.municipalities
+        if not matches:
+            if places.by_key:
                 raise forms.ValidationError(
                     f"Es gibt keine Gemeinde mit dem Gemeindeschlüssel {text}."
                 )
-        else:
-            matches = list(municipalities.filter(name__iexact=text)[: MAX_CANDIDATES + 1])
-            named = _NAME_WITH_COUNTY_RE.fullmatch(text)
-            if not matches and named:
-                matches = list(
-                    municipalities.filter(
-                        name__iexact=named["name"],
-                        county__display_name__iexact=named["county"],
-                    )
-                )
-            if not matches:
-                raise forms.ValidationError(
-                    f"Keine Gemeinde namens „{text}“ gefunden. Bitte den Namen prüfen oder den "
-                    "achtstelligen Gemeindeschlüssel (AGS) angeben."
-                )
+            raise forms.ValidationError(
+                f"Keine Gemeinde namens „{text}“ gefunden. Bitte den Namen prüfen oder den "
+                "achtstelligen Gemeindeschlüssel (AGS) angeben."
+            )
         if len(matches) > 1:
             self.place_candidates = matches[:MAX_CANDIDATES]
             raise forms.ValidationError(

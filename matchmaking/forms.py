@@ -1,13 +1,11 @@
 """The inputs of the partner search, shared by the page and the JSON endpoint (both GET)."""
 
-import re
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
 
 from cooperations.models import TaskArea
-from register.models import County, Municipality
+from register import lookup
 
 from . import score
 
@@ -38,8 +36,6 @@ WEIGHT_PARAMS = {
     "survey": "gewicht_erhebung",
 }
 
-_AGS_RE = re.compile(r"\d{8}")
-_COUNTY_KEY_RE = re.compile(r"\d{5}")
 
 
 @dataclass(frozen=True)
@@ -71,26 +67,12 @@ def county_place(c):
 
 
 def find_places(text, limit=MAX_CANDIDATES):
-    """Exact matches on name or key first; else names starting with the text."""
-    municipalities = Municipality.objects.select_related("county", "state").order_by("name", "ags")
-    counties = County.objects.select_related("state").order_by("display_name")
-    if _AGS_RE.fullmatch(text):
-        return [municipality_place(m) for m in municipalities.filter(ags=text)], True
-    if _COUNTY_KEY_RE.fullmatch(text):
-        return [county_place(c) for c in counties.filter(key=text)], True
-    for exact in (True, False):
-        if exact:
-            m_filter = Q(name__iexact=text)
-            c_filter = Q(display_name__iexact=text) | Q(name__iexact=text)
-        else:
-            m_filter = Q(name__istartswith=text)
-            c_filter = Q(display_name__istartswith=text) | Q(name__istartswith=text)
-        places = [municipality_place(m) for m in municipalities.filter(m_filter)[: limit + 1]]
-        places += [county_place(c) for c in counties.filter(c_filter)[: limit + 1]]
-        places = list(dict.fromkeys(places))  # a kreisfreie Stadt matches twice
-        if places:
-            return places, exact
-    return [], False
+    """The places ``text`` names (``register.lookup``: key, exact or folded name, else
+    names starting with it) and whether they matched exactly."""
+    found = lookup.find_places(text, prefix=True, limit=limit).without_city_counties()
+    places = [municipality_place(m) for m in found.municipalities]
+    places += [county_place(c) for c in found.counties]
+    return list(dict.fromkeys(places)), found.exact
 
 
 def task_areas():
@@ -179,9 +161,9 @@ class PartnerSearchForm(forms.Form):
             self.place = places[0]
             return text
         if not places:
-            if _AGS_RE.fullmatch(text):
+            if lookup.AGS_RE.fullmatch(text):
                 message = f"Es gibt keine Gemeinde mit dem Gemeindeschlüssel {text}."
-            elif _COUNTY_KEY_RE.fullmatch(text):
+            elif lookup.COUNTY_KEY_RE.fullmatch(text):
                 message = f"Es gibt keinen Kreis mit dem Kreisschlüssel {text}."
             else:
                 message = (

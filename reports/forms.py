@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
 from django.utils import timezone
 
 from cooperations.models import PartnerRole, Phase
 from cooperations.taxonomy import CooperationModel, LegalForm
 from kooperationsatlas.ids import IdChoiceField, IdMultipleChoiceField
 from kooperationsatlas.widgets import task_area_queryset, task_area_widget
+from register.lookup import find_places
 from register.models import County, Municipality
 
 MIN_YEAR = 1900
@@ -108,25 +108,22 @@ def resolve_register_partner(line):
             f"„{line}“: Ein Schlüssel hat 8 Ziffern (Gemeinde, AGS) oder 5 Ziffern (Kreis), "
             f"nicht {len(digits)}."
         )
-    municipalities = list(
-        Municipality.objects.filter(name__iexact=spec).select_related("county")[:6]
-    )
-    counties = list(County.objects.filter(Q(display_name__iexact=spec) | Q(name__iexact=spec))[:6])
-    found = municipalities + counties
+    found = find_places(spec, limit=5).without_city_counties()
     if not found:
         raise ValidationError(
             f"„{line}“: Im Register gibt es keine Gemeinde und keinen Kreis mit diesem Namen. "
             "Bitte den genauen Namen oder den Schlüssel (AGS bzw. Kreisschlüssel) angeben."
         )
-    if len(found) > 1:
-        names = "; ".join(_candidate_label(body) for body in found[:5])
+    body = found.single
+    if body is None:
+        names = "; ".join(_candidate_label(body) for body in found.all[:5])
         raise ValidationError(
             f"„{line}“: Der Name ist nicht eindeutig. Bitte den Schlüssel angeben, "
             f"z. B. eine dieser Möglichkeiten: {names}."
         )
-    if municipalities:
-        return ParsedPartner(role=role, municipality=municipalities[0])
-    return ParsedPartner(role=role, county=counties[0])
+    if isinstance(body, Municipality):
+        return ParsedPartner(role=role, municipality=body)
+    return ParsedPartner(role=role, county=body)
 
 
 class TermChoiceField(IdChoiceField):

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 
-from register.models import Municipality
+from register.lookup import find_places
 
 from .analysis import clean_text
 from .contract import (
@@ -51,8 +51,6 @@ _WHITESPACE_CONTROLS = set("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85")
 _INVISIBLE = {"Cc", "Cf", "Cs", "Co", "Cn"}
 _INTEGER_RE = re.compile(r"[+-]?[0-9]+")
 _DECIMAL_RE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
-_AGS_RE = re.compile(r"[0-9]{8}")
-_NAME_WITH_COUNTY_RE = re.compile(r"(?P<name>.+?)\s*\((?P<county>[^()]+)\)")
 
 CONTROL_NOTICE = "Unsichtbare Steuerzeichen im Suchbegriff wurden entfernt."
 
@@ -273,36 +271,23 @@ class SearchForm(forms.Form):
             self.notices.append(f"Unbekannte Filterwerte ignoriert: {listed}.")
 
     def _resolve_place(self, text):
-        """Exact name or AGS → one municipality; otherwise an error, with candidates."""
-        municipalities = Municipality.objects.select_related("county", "state")
-        if _AGS_RE.fullmatch(text):
-            matches = list(municipalities.filter(ags=text))
-            if not matches:
+        """Key, name or the start of a name (register.lookup) → one municipality; otherwise
+        an error, with candidates."""
+        places = find_places(text, counties=False, prefix=True, limit=MAX_PLACE_CANDIDATES)
+        matches = places.municipalities
+        if not matches:
+            if places.by_key:
                 self.add_error(PLACE, f"Es gibt keine Gemeinde mit dem Gemeindeschlüssel {text}.")
-                return
-        else:
-            matches = list(municipalities.filter(name__iexact=text)[: MAX_PLACE_CANDIDATES + 1])
-            if not matches:
-                matches = self._match_name_with_county(municipalities, text)
-            if not matches:
-                matches = list(
-                    municipalities.filter(name__istartswith=text).order_by("name", "ags")[
-                        : MAX_PLACE_CANDIDATES + 1
-                    ]
-                )
-                if len(matches) > 1:
-                    self._ambiguous(text, matches, exact=False)
-                    return
-            if not matches:
+            else:
                 self.add_error(
                     PLACE,
                     f"Keine Gemeinde namens {quoted(text)} gefunden. Bitte den Namen prüfen "
                     "oder den achtstelligen Gemeindeschlüssel (AGS) angeben.",
                 )
-                return
-            if len(matches) > 1:
-                self._ambiguous(text, matches, exact=True)
-                return
+            return
+        if len(matches) > 1:
+            self._ambiguous(text, matches, exact=places.exact)
+            return
         municipality = matches[0]
         if municipality.latitude is None or municipality.longitude is None:
             self.add_error(
@@ -312,17 +297,6 @@ class SearchForm(forms.Form):
             )
             return
         self.municipality = municipality
-
-    def _match_name_with_county(self, municipalities, text):
-        """ "Neuenkirchen (Kreis Steinfurt)", as the candidates are written."""
-        match = _NAME_WITH_COUNTY_RE.fullmatch(text)
-        if not match:
-            return []
-        return list(
-            municipalities.filter(
-                name__iexact=match["name"], county__display_name__iexact=match["county"]
-            )
-        )
 
     def _ambiguous(self, text, matches, *, exact):
         self.place_candidates = [

@@ -7,9 +7,9 @@ sends nothing). The task sends with ``EMAIL_TIMEOUT``; a mail server that is dow
 refuses the message never turns the action into an error: the mail stays queued with the
 error and is tried again with growing pauses, up to ``MAIL_MAX_ATTEMPTS`` times (on a
 backend without deferred tasks, the immediate one of ``make run``, by ``manage.py
-retry_mail``). Titles typed by users end up in subjects; a line break there would be a
-header injection, which Django refuses with ``BadHeaderError``, so subjects are flattened
-to one line first.
+retry_mail``; ``retry_mail --all`` also sends the given-up ones). Titles typed by users
+end up in subjects; a line break there would be a header injection, which Django refuses
+with ``BadHeaderError``, so subjects are flattened to one line first.
 """
 
 import logging
@@ -133,15 +133,16 @@ def deliver(mail_id):
     return deliver_now(message)
 
 
-def due(*, include_given_up=False):
-    """Queued mails whose next attempt is due (every one with ``include_given_up``)."""
+def due(*, everything=False):
+    """Queued mails whose next attempt is due and that are not given up; with
+    ``everything`` every queued mail (the mail server was repaired)."""
     from django.db.models import Q
 
     from .models import OutgoingMail
 
-    mails = OutgoingMail.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    if everything:
+        return OutgoingMail.objects.all()
+    return OutgoingMail.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now()),
+        attempts__lt=settings.MAIL_MAX_ATTEMPTS,
     )
-    if not include_given_up:
-        mails = mails.filter(attempts__lt=settings.MAIL_MAX_ATTEMPTS)
-    return mails

@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("cooperations.urls")),
     path("", include("legal.urls")),
+    path("", include("surveys.urls")),
 ]
 
 if settings.DEBUG:

@@ -65,6 +65,9 @@ PRIVATE_NAME = "Xaveria Vertraulich"
 PRIVATE_SECRET = "Xaveria"
 PRIVATE_EMAIL = "xaveria.vertraulich@kommune-a.example"
 PUBLIC_EMAIL = "otto.offen@kommune-a.example"
+# Erhebung: a draft of account A and a submitted response of account B.
+SURVEY_DRAFT_SECRET = "Erhebungsentwurf Tapirgehege"
+SURVEY_ANSWER_SECRET = "Erhebungsantwort Gnuherde"
 BOERSE = {
     "a_approved": ("Börse Angebot Biber", EntryStatus.APPROVED, "a"),
     "a_pending": ("Börse Wartend Kiwi", EntryStatus.SUBMITTED, "a"),
@@ -269,6 +272,41 @@ ROUTES = {
     "barrierefreiheit/rueckmeldung/danke/": [
         case("/barrierefreiheit/rueckmeldung/danke/", ALL_200)
     ],
+    # --- Erhebungen: A has a draft, B has submitted; the admin (superuser) coordinates ---
+    "erhebungen/": [case("/erhebungen/", LOGIN_THEN_200)],
+    "erhebungen/<id:pk>/": [
+        case(
+            "/erhebungen/{campaign_id}/",
+            "login 200 200 403 403 403",
+            muni_a=[SURVEY_DRAFT_SECRET],
+            muni_b=[SURVEY_ANSWER_SECRET],
+        ),
+        case("/erhebungen/{example_campaign_id}/", "login 200 200 403 403 403"),
+        case("/erhebungen/999999/", "404 404 404 404 404 404"),
+    ],
+    "erhebungen/<id:pk>/bestaetigung/": [
+        case("/erhebungen/{campaign_id}/bestaetigung/", "login 302 200 403 403 403")
+    ],
+    "erhebungen/einladung/<str:token>/": [
+        case("/erhebungen/einladung/{invitation_token}/", ALL_200),
+        case("/erhebungen/einladung/gefaelscht/", "400 400 400 400 400 400"),
+    ],
+    "erhebungen/<id:pk>/fortschritt/": [
+        case("/erhebungen/{campaign_id}/fortschritt/", "login 403 403 403 403 200")
+    ],
+    "erhebungen/<id:pk>/einladungen/": [
+        case("/erhebungen/{campaign_id}/einladungen/", "login 403 403 403 403 200")
+    ],
+    "erhebungen/<id:pk>/antworten.csv": [
+        case(
+            "/erhebungen/{campaign_id}/antworten.csv",
+            "login 403 403 403 403 200",
+            admin=[SURVEY_ANSWER_SECRET],
+        )
+    ],
+    "erhebungen/<id:pk>/antworten.xlsx": [
+        case("/erhebungen/{campaign_id}/antworten.xlsx", "login 403 403 403 403 200")
+    ],
 }
 
 # Whole URL trees classified by one rule (walked in full for some roles, see below).
@@ -414,22 +452,28 @@ def world(make_profile, site_tree):
         title="Satzung", file=ContentFile(b"Satzungstext", name="satzung.txt")
     )
     from inventory.figures import FIGURES
-    from register.models import County
-    from surveys.models import Campaign
+    from surveys.models import Invitation, Response
 
-    campaigns = {}
-    for key, example in (("campaign_id", False), ("example_campaign_id", True)):
-        campaign = Campaign.objects.create(
-            title=f"Erhebung {key}",
-            description="Test.",
-            starts_on=timezone.localdate() - timedelta(days=1),
-            deadline=timezone.localdate() + timedelta(days=10),
-            scope=Campaign.Scope.COUNTY,
-            county=County.objects.get(key="05974"),
-            is_example=example,
+    from .survey_world import make_campaign
+
+    campaign = make_campaign()
+    example = make_campaign(title="Beispiel: Erhebung", is_example=True)
+    for user, status, remarks in (
+        (users["muni_a"], Response.Status.DRAFT, SURVEY_DRAFT_SECRET),
+        (users["muni_b"], Response.Status.SUBMITTED, SURVEY_ANSWER_SECRET),
+    ):
+        response = Response.objects.create(
+            campaign=campaign,
+            municipality=user.municipal_account.municipality,
+            status=status,
+            remarks=remarks,
+            submitted_at=timezone.now() if status == Response.Status.SUBMITTED else None,
         )
-        campaign.task_areas.set(TaskArea.objects.filter(slug="standesamt"))
-        campaigns[key] = campaign.pk
+        for task_area in campaign.task_areas.all():
+            response.answers.create(task_area=task_area, status="allein")
+    _, invitation_token = Invitation.issue(
+        campaign, users["muni_a"].municipal_account.municipality.county, "kreis@example.org"
+    )
 
     index_url = site_tree[1].url
     values.update(
@@ -446,7 +490,9 @@ def world(make_profile, site_tree):
         document_id=document.pk,
         document_file=document.file.name.rsplit("/", 1)[-1],
         figure_key=FIGURES[0].key,
-        **campaigns,
+        campaign_id=campaign.pk,
+        example_campaign_id=example.pk,
+        invitation_token=invitation_token,
     )
     return {"users": users, "values": values, "draft": draft, "published": published}
 
@@ -491,6 +537,12 @@ def forbidden_texts(role, url):
     export = url.startswith(EXPORT_PREFIXES)
     if role == "anon" or export:
         texts += [PRIVATE_SECRET, PRIVATE_EMAIL]
+    if not (role == "muni_a" and url.startswith("/erhebungen/")):
+        texts.append(SURVEY_DRAFT_SECRET)  # a draft: only its own body sees it
+    own_answer = role == "muni_b" and url.startswith("/erhebungen/")
+    raw_answers = role == "admin" and url.startswith("/erhebungen/") and "/antworten." in url
+    if not (own_answer or raw_answers):
+        texts.append(SURVEY_ANSWER_SECRET)  # only the body itself and the coordinator
     may_see = {
         "a_pending": {"muni_a", "moderator", "admin"},
         "a_draft": {"muni_a", "moderator", "admin"},
@@ -665,3 +717,24 @@ def test_post_without_csrf_token_is_refused_everywhere(world):
             if not refused:
                 accepted.append(f"{role} POST {url}: {response.status_code}")
     assert not accepted, "\n".join(accepted)
+
+
+def test_survey_answers_are_written_only_for_the_own_body(world):
+    """Account B posting to the campaign changes B's response, never A's draft."""
+    from surveys.models import Response
+
+    values = world["values"]
+    by_role = clients(world)
+    campaign_url = f"/erhebungen/{values['campaign_id']}/"
+    draft = Response.objects.get(remarks=SURVEY_DRAFT_SECRET)
+    data = {"action": "absenden", "z-remarks": "Von B geändert"}
+    for answer_ in draft.answers.all():
+        data[f"a{answer_.task_area_id}-status"] = "geplant"
+    for role in ("editor", "moderator", "admin"):
+        assert by_role[role].post(campaign_url, data).status_code == 403, role
+    assert answer(by_role["anon"].post(campaign_url, data)) == "login"
+    assert by_role["muni_b"].post(campaign_url, data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.remarks == SURVEY_DRAFT_SECRET and draft.status == Response.Status.DRAFT
+    assert not draft.answers.filter(status="geplant").exists()
+    assert Response.objects.get(remarks="Von B geändert").municipality.ags == ANROECHTE

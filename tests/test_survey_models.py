@@ -8,30 +8,17 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas.editorial import SURVEY_GROUP
 from register.models import AdministrativeDistrict, County, Municipality, State
 from surveys.models import Campaign, Invitation, Response, TaskAnswer, body_kwargs, end_of_day
 
+from .survey_world import make_campaign
+
 pytestmark = pytest.mark.django_db
 
 ERWITTE, ANROECHTE, KOELN = "05974016", "05974004", "05315000"
-
-
-def make_campaign(**fields):
-    today = timezone.localdate()
-    fields.setdefault("title", "Erhebung Test")
-    fields.setdefault("description", "Testerhebung.")
-    fields.setdefault("starts_on", today - timedelta(days=1))
-    fields.setdefault("deadline", today + timedelta(days=10))
-    fields.setdefault("scope", Campaign.Scope.COUNTY)
-    if fields["scope"] == Campaign.Scope.COUNTY:
-        fields.setdefault("county", County.objects.get(key="05974"))
-    campaign = Campaign.objects.create(**fields)
-    campaign.task_areas.set(TaskArea.objects.filter(slug__in=["standesamt", "bauhof"]))
-    return campaign
 
 
 def test_state_scope_asks_every_nrw_municipality_and_kreis_once():

@@ -34,6 +34,7 @@ from elasticsearch.helpers import streaming_bulk
 
 from register.geo import distance_km
 
+from .. import evidence
 from ..analysis import (
     FUZZINESS,
     clean_text,
@@ -57,7 +58,19 @@ SUGGEST_ANALYZER = "atlas_suggest"
 # Title beats everything, then partners and their places (Kreis, Regierungsbezirk, Land,
 # regions); the profile's text next. Task areas, forms and tags (keywords) count least: a
 # profile matched only through a task-area name ranks below one whose text says it.
-TEXT_FIELDS = ["title^4", "partners^2", "places^2", "summary^1.5", "body", "keywords^0.5"]
+BOOSTS = {"title": 4, "partners": 2, "places": 2, "summary": 1.5, "body": 1, "keywords": 0.5}
+
+
+def _fields(names):
+    return [name if BOOSTS[name] == 1 else f"{name}^{BOOSTS[name]:g}" for name in names]
+
+
+TEXT_FIELDS = _fields(BOOSTS)
+# The fields by the evidence they give (search/evidence.py).
+STRONG = _fields(evidence.STRONG_FIELDS)
+STRONG_AND_TEXT = _fields(evidence.STRONG_FIELDS + evidence.TEXT_FIELDS)
+TEXT_ONLY = _fields(evidence.TEXT_FIELDS)
+LABELS = _fields(evidence.LABEL_FIELDS)
 FACET_SIZE = 1000  # every value of a facet is listed (there are about 400 Kreise)
 MAX_PAGE_SIZE = 100
 HIGHLIGHT = {
@@ -227,22 +240,52 @@ def clause_query(clause, fields=TEXT_FIELDS):
     if len(clause.phrases) == 1 and len(clause.words) == 1:
         parts = [p for p in split_compound(clause.words[0]) if not is_cooperation_part(p)]
         if parts:
+            # A guess from the parts counts only when confirmed (evidence.chosen_level).
             alternatives.append(
-                Q("bool", must=[Q("multi_match", query=part, fields=fields) for part in parts])
+                Q("bool", must=[_confirmed(_part_query(part)) for part in parts])
+                if fields == TEXT_FIELDS
+                else Q("bool", must=[Q("multi_match", query=p, fields=fields) for p in parts])
             )
     if len(alternatives) == 1:
         return alternatives[0]
     return Q("bool", should=alternatives, minimum_should_match=1)
 
 
-def _text_query(text, filters):
-    # Every clause must match somewhere (analysis.query_clauses: synonyms expanded from
-    # the thesaurus, files and editors' groups alike); a title match counts most and an
-    # exact title phrase more.
-    clauses = query_clauses(clean_text(text))
+def _part_query(part):
+    return lambda fields: Q("multi_match", query=part, fields=fields)
+
+
+def _confirmed(make):
+    """``make(fields)`` (a query on those fields) with evidence.CONFIRMED: in the title,
+    partners, places or summary, or in the body and the labels."""
     return Q(
         "bool",
-        filter=filters,
+        should=[make(STRONG), Q("bool", must=[make(TEXT_ONLY), make(LABELS)])],
+        minimum_should_match=1,
+    )
+
+
+def evidence_filter(clauses, level):
+    """The filter of search/evidence.py's ``level`` (CONFIRMED or TEXT): every clause with
+    that evidence. None for ANY."""
+    if level == evidence.CONFIRMED:
+        return Q(
+            "bool", filter=[_confirmed(lambda f, c=c: clause_query(c, f)) for c in clauses]
+        )
+    if level == evidence.TEXT:
+        return Q("bool", filter=[clause_query(clause, STRONG_AND_TEXT) for clause in clauses])
+    return None
+
+
+def _text_query(text, filters, level=evidence.ANY):
+    # Every clause must match somewhere (analysis.query_clauses: synonyms expanded from
+    # the thesaurus, files and editors' groups alike), with the evidence of ``level``; a
+    # title match counts most and an exact title phrase more.
+    clauses = query_clauses(clean_text(text))
+    level_filter = evidence_filter(clauses, level) if clauses else None
+    return Q(
+        "bool",
+        filter=filters + ([level_filter] if level_filter else []),
         must=[clause_query(clause) for clause in clauses] or [Q("match_none")],
         should=[Q("match_phrase", title={"query": text, "boost": 2})],
     )
@@ -256,13 +299,21 @@ SORTS = {
 }
 
 
-def build_search(query: SearchQuery, index=None, using=None):
-    """The elasticsearch.dsl Search for ``query``; ``.to_dict()`` is the request body."""
+def level_body(query: SearchQuery, level):
+    """The body of the count request that asks whether ``query``'s text has matches with
+    the evidence of ``level`` (no filters: the level depends on the text alone, as on
+    the embedded engine)."""
+    return {"query": _text_query(query.text.strip(), [], level).to_dict()}
+
+
+def build_search(query: SearchQuery, index=None, using=None, level=evidence.ANY):
+    """The elasticsearch.dsl Search for ``query``; ``.to_dict()`` is the request body.
+    ``level``: the evidence level chosen for its text (search/evidence.py)."""
     search = Search(using=using or "default", index=index)
     text = query.text.strip()
     filters = _base_filters(query)
     if text:
-        search = search.query(_text_query(text, filters))
+        search = search.query(_text_query(text, filters, level))
     elif filters:
         search = search.query(Q("bool", filter=filters))
     else:
@@ -314,10 +365,10 @@ def build_search(query: SearchQuery, index=None, using=None):
     return search
 
 
-def count_body(query: SearchQuery):
+def count_body(query: SearchQuery, level=evidence.ANY):
     """The body of the count request: what ``build_search`` matches, facet selections
     included (the count API has no post_filter, so they join the query's filters)."""
-    search = build_search(query)
+    search = build_search(query, level=level)
     body = search.to_dict()
     selected = list(_facet_filters(query).values())
     match = Q(body["query"])
@@ -443,15 +494,27 @@ class ElasticsearchEngine:
 
     # searching
 
+    def level(self, query):
+        """The evidence level of ``query``'s text (search/evidence.py): one count request
+        per level tried, best first."""
+        if not query.text.strip():
+            return evidence.ANY
+
+        def has_matches(level):
+            return self.client.count(index=self.alias, **level_body(query, level))["count"] > 0
+
+        return evidence.chosen_level(has_matches)
+
     def build_search(self, query):
-        return build_search(query, index=self.alias, using=self.client)
+        return build_search(query, index=self.alias, using=self.client, level=self.level(query))
 
     def search(self, query: SearchQuery) -> SearchResults:
         raw = self.build_search(query).execute().to_dict()
         return parse_response(raw, query, self.name)
 
     def total(self, query: SearchQuery) -> int:
-        return self.client.count(index=self.alias, **count_body(query))["count"]
+        body = count_body(query, self.level(query))
+        return self.client.count(index=self.alias, **body)["count"]
 
     def count(self):
         try:

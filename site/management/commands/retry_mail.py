@@ -2,8 +2,9 @@
 
 The background task retries a failed mail by itself where the task backend can defer
 (production's database backend); this command is for the immediate backend (``make run``)
-and for mails given up after MAIL_MAX_ATTEMPTS attempts (``--given-up``), e.g. after the
-mail server was repaired. Safe to run repeatedly (e.g. from cron).
+and, with ``--all``, for every queued mail at once, also those given up after
+MAIL_MAX_ATTEMPTS attempts, e.g. after the mail server was repaired. Safe to run
+repeatedly (e.g. from cron).
 """
 
 from django.core.management.base import BaseCommand
@@ -16,14 +17,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--given-up",
+            "--all",
             action="store_true",
-            help="Auch E-Mails, die nach MAIL_MAX_ATTEMPTS Versuchen aufgegeben wurden.",
+            help="Alle wartenden E-Mails sofort, auch nach MAIL_MAX_ATTEMPTS Versuchen "
+            "aufgegebene (z. B. nachdem der Mailserver repariert wurde).",
         )
 
-    def handle(self, *args, given_up=False, **options):
+    def handle(self, *args, all=False, **options):
         sent = failed = 0
-        for message in mail.due(include_given_up=given_up):
+        for message in mail.due(everything=all):
             if mail.deliver_now(message):
                 sent += 1
             else:
