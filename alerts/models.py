@@ -7,6 +7,10 @@ from django.db import models
 
 
 class SavedSearch(models.Model):
+    # A user's own search and its mails: no public page shows them
+    # (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
     )
@@ -45,6 +49,8 @@ class SavedSearch(models.Model):
 
 class AlertDelivery(models.Model):
     """One email about one published object for one saved search: never sent twice."""
+
+    shown_on_public_pages = False  # written while mailing (kooperationsatlas.caching.is_watched)
 
     saved_search = models.ForeignKey(
         SavedSearch, on_delete=models.CASCADE, related_name="deliveries"

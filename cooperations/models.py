@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from register.models import NO_BODY, ONE_BODY, BodyReference
+
 from . import taxonomy
 from .taxonomy import CooperationModel, LegalForm, Motive, TaskArea
 
@@ -351,19 +353,12 @@ class CooperationPage(Page):
             context["can_propose"] = can_propose(request.user, self)
             context["propose_url"] = reverse("cooperations:propose", args=[self.pk])
         from funding.related import NRW, funding_for
-        from guides.related import guides_for, published_guides
-        from kooperationsatlas import caching
+        from guides.related import guides_for
 
-        context["related_guides"] = guides_for(
-            self,
-            guides=caching.remember(request, ("published-guides",), published_guides),
-            task_areas=context["task_areas"],
-        )
+        context["related_guides"] = guides_for(self, task_areas=context["task_areas"])
         bodies = [partner.body for partner in partners if partner.body is not None]
         nrw = sum(body.state.key == NRW for body in bodies)
-        context["related_funding"] = caching.remember(
-            request, ("funding", nrw, len(bodies) - nrw), lambda: funding_for(self)
-        )
+        context["related_funding"] = funding_for(self, counts=(nrw, len(bodies) - nrw))
         return context
 
     # The lists the page shows: {context name: the reverse relation whose rows they are}.
@@ -499,10 +494,10 @@ def profile_entries(request, profiles, heading="h2"):
     """The list entries of ``profiles`` (a query set, in list order) as HTML from
     ``includes/profile_item.html``, with ``heading`` (h2/h3) for their titles.
 
-    An entry depends only on its profile and published content, so it is remembered per
-    content generation and shared by every list it appears in (municipality and Kreis pages,
-    the profile index): per list only the pks are read, and the profiles not remembered yet
-    are loaded and rendered together."""
+    An entry depends only on its profile and published content, so it is kept as a cache
+    entry per content generation and shared by every list it appears in (municipality and
+    Kreis pages, the profile index): per list only the pks are read, and the profiles not
+    stored yet are loaded and rendered together."""
     from kooperationsatlas import caching
 
     pks = list(profiles.values_list("pk", flat=True))
@@ -527,8 +522,7 @@ def profile_entries(request, profiles, heading="h2"):
             for profile in with_terms(request, loaded)
         }
 
-    key = ("profile-entry", heading, request.get_host())
-    entries = caching.remember_each(request, key, pks, render)
+    entries = caching.entries(request, f"profile-entry:{heading}:{request.get_host()}", pks, render)
     return [entries[pk] for pk in pks if pk in entries]
 
 
@@ -551,26 +545,11 @@ def with_terms(request, profiles):
     return profiles
 
 
-class CooperationPartner(Orderable):
-    """One party to a cooperation: a municipality, a Kreis, or another organisation."""
+class CooperationPartner(BodyReference, Orderable):
+    """One party to a cooperation: a municipality, a Kreis (BodyReference), or another
+    organisation."""
 
     page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="partners")
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partnerships",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partnerships",
-        verbose_name="Kreis",
-    )
     organisation = models.CharField(
         "Andere Organisation",
         max_length=200,
@@ -594,14 +573,11 @@ class CooperationPartner(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "Partner"
         verbose_name_plural = "Partner"
+        # A body without organisation, or an organisation without body.
         constraints = [
             models.CheckConstraint(
                 name="partner_is_exactly_one_kind",
-                condition=(
-                    Q(municipality__isnull=False, county__isnull=True, organisation="")
-                    | Q(municipality__isnull=True, county__isnull=False, organisation="")
-                    | Q(municipality__isnull=True, county__isnull=True) & ~Q(organisation="")
-                ),
+                condition=ONE_BODY & Q(organisation="") | NO_BODY & ~Q(organisation=""),
             )
         ]
 
@@ -618,17 +594,8 @@ class CooperationPartner(Orderable):
             )
 
     @property
-    def body(self):
-        """The register entry (municipality or Kreis), or None for another organisation."""
-        return self.municipality or self.county
-
-    @property
     def name(self):
-        if self.municipality_id:
-            return self.municipality.name
-        if self.county_id:
-            return self.county.display_name
-        return self.organisation
+        return self.body_name or self.organisation
 
     @property
     def state(self):
@@ -813,6 +780,10 @@ class ProfileProposal(models.Model):
 
     Keeps who proposed it and whether they were told that it is published
     (``cooperations/proposals.py``)."""
+
+    # In the moderation workflow until an editor publishes the revision (which sends
+    # Wagtail's page_published): no public page shows it (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     page = models.ForeignKey(
         CooperationPage,

@@ -125,7 +125,7 @@ class Motive(Term):
 def terms_by_pk():
     """{model: {pk: term}} of all four taxonomies, the parents of hierarchical terms linked
     in Python (so ``str()`` and ``ancestors_and_self()`` need no query): four queries. Pages
-    keep it per content generation (``caching.remember``); terms are few."""
+    read it from a cache entry per content generation (``terms``); terms are few."""
     found = {}
     for model in (TaskArea, LegalForm, CooperationModel, Motive):
         terms = {term.pk: term for term in model.objects.all()}
@@ -137,10 +137,11 @@ def terms_by_pk():
 
 
 def terms(request):
-    """``terms_by_pk()``, remembered per process and content generation."""
+    """``terms_by_pk()``, a cache entry per content generation: profiles, lists and the
+    search all show terms with their parents."""
     from kooperationsatlas import caching
 
-    return caching.remember(request, ("taxonomy-terms",), terms_by_pk)
+    return caching.entry(request, "taxonomy-terms", terms_by_pk)
 
 
 def pick(terms, pks):
@@ -148,3 +149,15 @@ def pick(terms, pks):
     return sorted(
         (terms[pk] for pk in set(pks) if pk in terms), key=lambda term: (term.sort_order, term.name)
     )
+
+
+def find_term(terms, text):
+    """The term of ``terms`` with the slug ``text``, else with the name ``text`` (case
+    and surrounding space ignored), else None: what a URL parameter for a term accepts."""
+    text = " ".join(str(text).split())
+    terms = list(terms)
+    for term in terms:
+        if term.slug == text:
+            return term
+    wanted = text.casefold()
+    return next((term for term in terms if term.name.casefold() == wanted), None)

@@ -54,8 +54,10 @@ def partner_counts(profile):
     return nrw, other
 
 
-def funding_for(profile):
-    nrw, other = partner_counts(profile)
+def funding_for(profile, counts=None):
+    """The programmes that may fit ``profile``; ``counts``: its ``partner_counts`` if the
+    caller has the partners loaded already."""
+    nrw, other = counts or partner_counts(profile)
     if nrw + other == 0:
         return []
     partner_condition = run_check(

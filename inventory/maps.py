@@ -2,17 +2,15 @@
 
 Projection and path data come from ``register.templatetags.register_maps`` (the same code
 as every other map of the site). Projecting the 396 boundaries takes a while, so the path
-data is computed once per process and kept until the set of municipalities with a
-boundary changes (one small aggregate query per request checks that).
+data is computed once per process and content generation (``caching.in_process``; a
+register change starts a new generation).
 """
 
-import threading
-
-from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kooperationsatlas import caching
 from register.models import Municipality
 from register.templatetags.register_maps import Projection, path_data
 
@@ -23,15 +21,11 @@ from .figures import MAP_CLASSES, map_class
 CLASS_COLOURS = {"0": "#eef2f5", "1": "#a6cbe3", "2": "#4a8dbf", "3": "#0b3d6b"}
 LINE_COLOUR = "#7d8b97"
 
-_lock = threading.Lock()
-_cache = {}
-
 
 class BoundaryPaths:
     """Path data per AGS for all municipalities with a boundary, in one projection."""
 
-    def __init__(self, stamp, rows):
-        self.stamp = stamp
+    def __init__(self, rows):
         rows = [(ags, name, boundary) for ags, name, boundary in rows if boundary]
         self.paths = []
         if not rows:
@@ -45,31 +39,19 @@ class BoundaryPaths:
                 self.paths.append((ags, name, d))
 
 
-def _stamp():
-    return tuple(
-        Municipality.objects.filter(boundary__isnull=False)
-        .aggregate(count=Count("id"), first=Min("id"), last=Max("id"))
-        .values()
-    )
+def boundary_paths(request=None):
+    """The ``BoundaryPaths`` of the current register, kept per process and content
+    generation."""
 
+    def build():
+        rows = (
+            Municipality.objects.filter(boundary__isnull=False)
+            .order_by("ags")
+            .values_list("ags", "name", "boundary")
+        )
+        return BoundaryPaths(list(rows))
 
-def boundary_paths():
-    """The cached ``BoundaryPaths`` (recomputed only when the boundaries changed)."""
-    stamp = _stamp()
-    cached = _cache.get("paths")
-    if cached is not None and cached.stamp == stamp:
-        return cached
-    with _lock:
-        cached = _cache.get("paths")
-        if cached is None or cached.stamp != stamp:
-            rows = (
-                Municipality.objects.filter(boundary__isnull=False)
-                .order_by("ags")
-                .values_list("ags", "name", "boundary")
-            )
-            cached = BoundaryPaths(stamp, list(rows))
-            _cache["paths"] = cached
-    return cached
+    return caching.in_process(("inventory-boundary-paths",), build, request)
 
 
 def cooperations_text(count):

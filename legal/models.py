@@ -166,7 +166,7 @@ class AccessibilityFeedback(models.Model):
     """A barrier reported through the feedback form (BITV NRW)."""
 
     # A snippet for the editors, never shown on a public page: a report sent through the
-    # public form must not empty the page cache (kooperationsatlas.caching.watched_types).
+    # public form must not empty the page cache (kooperationsatlas.caching.is_watched).
     shown_on_public_pages = False
 
     page_url = models.CharField("Betroffene Seite", max_length=1000, blank=True)

@@ -1,94 +1,35 @@
-"""The per-process snapshot the score reads: register, published profiles, public Börse entries.
+"""The snapshot the score reads: register, published profiles, public Börse entries.
 
 Building it takes about 0.1 s (10,751 municipalities); a request then only scores
-arrays. It is rebuilt when ``snapshot_version()`` changes: that key covers row counts and
-the newest ids/timestamps of everything the snapshot holds, plus today's date (Börse
-entries expire by date), and costs a handful of aggregate queries, which a request skips
-while the page cache's content generation stays the same (``current_version``).
+arrays. Each process keeps it while the page cache's content generation stays the same
+(``caching.in_process``: publishing, a register change, a task area or a Börse entry saved
+or deleted each start a new generation) and for one day (Börse entries expire by date).
 """
 
 import math
-import threading
-import time
 
 import numpy as np
-from django.db.models import Count, Max
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
 
 from boerse.models import BoerseEntry as BoerseEntryModel
 from cooperations.models import CooperationPage, CooperationPartner, TaskArea
 from kooperationsatlas import caching
 from register.models import County, Municipality, Neighbourhood
-from surveys.models import Campaign, Response, TaskAnswer
+from surveys.models import Response, TaskAnswer
 from surveys.results import latest_campaign
 
 from . import score
 
 COUNTY_KIND = "Kreis"  # every Kreis-level body that is not a kreisfreie Stadt compares as one kind
 
-_lock = threading.Lock()
-_cache = {"version": None, "snapshot": None}
-
-
-def snapshot_version():
-    return (*database_version(), timezone.localdate())
-
-
-def database_version():
-    municipalities = Municipality.objects.aggregate(n=Count("id"), last=Max("id"))
-    borders = Neighbourhood.objects.aggregate(n=Count("id"), last=Max("id"))
-    counties = County.objects.aggregate(n=Count("id"), last=Max("id"))
-    pages = CooperationPage.objects.live().aggregate(n=Count("id"), last=Max("last_published_at"))
-    # a view restriction added or removed changes which profiles are public
-    restrictions = PageViewRestriction.objects.aggregate(n=Count("id"), last=Max("id"))
-    partners = CooperationPartner.objects.aggregate(n=Count("id"), last=Max("id"))
-    areas = TaskArea.objects.aggregate(n=Count("id"), last=Max("id"))
-    entries = BoerseEntryModel.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    campaigns = Campaign.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    responses = Response.objects.aggregate(n=Count("id"), last=Max("updated_at"))
-    return (
-        tuple(municipalities.values()),
-        tuple(borders.values()),
-        tuple(counties.values()),
-        tuple(pages.values()),
-        tuple(restrictions.values()),
-        tuple(partners.values()),
-        tuple(areas.values()),
-        tuple(entries.values()),
-        tuple(campaigns.values()),
-        tuple(responses.values()),
-    )
-
-
-def current_version(request=None):
-    """``snapshot_version()``; for a request, its database part is remembered per process.
-
-    Every change to what the snapshot holds (register rows, publishing, task areas, Börse
-    entries) starts a new content generation, which all processes read, and so forgets the
-    remembered part (``caching.remember``). As with the cached pages, changes that send no
-    signal (bulk imports) are seen after ``PAGE_CACHE_SECONDS`` at the latest; today's date
-    is checked on every call. Without the page cache the queries run every time."""
-    if request is None:
-        return snapshot_version()
-    window = int(time.time() // max(caching.timeout(), 1))
-    found = caching.remember(request, ("matchmaking-snapshot", window), database_version)
-    return (*found, timezone.localdate())
-
 
 def get_snapshot(request=None):
-    """The cached snapshot, rebuilt if the data changed since it was built."""
-    version = current_version(request)
-    with _lock:
-        if _cache["version"] != version:
-            _cache["snapshot"] = build_snapshot(version)
-            _cache["version"] = version
-        return _cache["snapshot"]
-
-
-def clear_cache():
-    with _lock:
-        _cache["version"] = _cache["snapshot"] = None
+    """The snapshot of the current content: built once per process, content generation
+    and day."""
+    today = timezone.localdate()
+    return caching.in_process(
+        ("matchmaking-snapshot", today), lambda: build_snapshot((today,)), request
+    )
 
 
 def build_bodies():

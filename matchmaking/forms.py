@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django import forms
 
 from cooperations.models import TaskArea
+from cooperations.taxonomy import find_term
 from register import lookup
 
 from . import score
@@ -84,13 +85,28 @@ def _quoted(text):
     return f"„{text}“"
 
 
+class TaskAreaField(forms.MultipleChoiceField):
+    """Task areas by slug or by name ("standesamt" or "Standesamt"), cleaned to slugs."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = []
+
+    def to_python(self, value):
+        slugs = []
+        for text in super().to_python(value):
+            area = find_term(self.areas, text)
+            slugs.append(area.slug if area is not None else text)
+        return slugs
+
+
 class PartnerSearchForm(forms.Form):
     q = forms.CharField(
         label="Gemeinde oder Kreis (Name, Gemeindeschlüssel oder Kreisschlüssel)",
         max_length=200,
         error_messages={"required": "Bitte eine Gemeinde oder einen Kreis angeben."},
     )
-    aufgabe = forms.MultipleChoiceField(label="Aufgabenbereiche", required=False)
+    aufgabe = TaskAreaField(label="Aufgabenbereiche", required=False)
     umkreis = forms.FloatField(
         label=f"Umkreis in km (1 bis {MAX_RADIUS_KM}, ohne Angabe: ganz Deutschland)",
         required=False,
@@ -130,6 +146,7 @@ class PartnerSearchForm(forms.Form):
         super().__init__(data, *args, **kwargs)
         self.areas = list(task_areas() if areas is None else areas)
         self.fields[AREAS].choices = [(a.slug, a.name) for a in self.areas]
+        self.fields[AREAS].areas = self.areas
         self.fields[AREAS].error_messages["invalid_choice"] = (
             "Unbekannter Aufgabenbereich: %(value)s."
         )

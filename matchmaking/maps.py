@@ -2,7 +2,8 @@
 
 The map shows the section of NRW that holds the query and the suggestions (plus a margin),
 drawn on the fixed grid of the local maps (``register_maps.grid_level``/``grid_path``): a
-boundary's path data on a zoom level is computed once per process and snapshot version.
+boundary's path data on a zoom level is computed once per process and content generation
+(``caching.in_process``).
 Suggestions are filled, the query is outlined, every suggestion in the section carries its
 number in a marker; markers that would overlap are pushed apart (a short line leads back to
 the centre), so each number stays readable. Plain inline SVG: no JavaScript, no tiles.
@@ -15,6 +16,7 @@ import numpy as np
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kooperationsatlas import caching
 from register.models import Municipality
 from register.templatetags.register_maps import (
     GRID_LON,
@@ -31,8 +33,6 @@ MIN_SPAN_DEG = 0.12  # latitude degrees: a section never zooms closer than about
 MARKER_RADIUS = 10  # units; the viewBox is about MAP_SIZE on its longer side at every zoom
 MARKER_GAP = 2
 RELAX_ROUNDS = 400  # at most; a few dozen suffice for the densest lists
-_lock = threading.Lock()
-_cache = {"version": None, "base": None}
 
 
 class BaseMap:
@@ -60,17 +60,19 @@ class BaseMap:
             return {ags: paths[ags] for ags in keys}
 
 
-def base_map(version):
-    with _lock:
-        if _cache["version"] != version or _cache["base"] is None:
-            rows = list(
-                Municipality.objects.filter(boundary__isnull=False)
-                .order_by("ags")
-                .values_list("ags", "name", "boundary")
-            )
-            _cache["base"] = BaseMap(rows) if rows else None
-            _cache["version"] = version
-        return _cache["base"]
+def base_map(request=None):
+    """The ``BaseMap`` of all boundaries (None without any), kept per process and content
+    generation."""
+
+    def build():
+        rows = list(
+            Municipality.objects.filter(boundary__isnull=False)
+            .order_by("ags")
+            .values_list("ags", "name", "boundary")
+        )
+        return BaseMap(rows) if rows else None
+
+    return caching.in_process(("matchmaking-base-map",), build, request)
 
 
 def _keys_of(bodies, body):
@@ -133,9 +135,9 @@ def _number(value):
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def render_suggestion_map(snapshot, query, suggestions, title):
+def render_suggestion_map(snapshot, query, suggestions, title, request=None):
     """An inline <svg>, or "" if neither the query nor any suggestion lies in NRW."""
-    base = base_map(snapshot.version)
+    base = base_map(request)
     if base is None:
         return ""
     bodies = snapshot.bodies
@@ -237,9 +239,9 @@ def render_suggestion_map(snapshot, query, suggestions, title):
     )
 
 
-def nrw_share(snapshot, suggestions):
+def nrw_share(snapshot, suggestions, request=None):
     """How many suggestions lie outside the map (for a visible note)."""
-    base = _cache["base"]
+    base = base_map(request)
     if base is None:
         return 0
     bodies = snapshot.bodies

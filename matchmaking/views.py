@@ -1,4 +1,4 @@
-"""The partner search page (/partnersuche/) and its JSON endpoints.
+"""The partner search page (/partnersuche/); its JSON operations are in ``api.py``.
 
 Both read the request only through ``PartnerSearchForm`` and score only through
 ``score.Scorer`` on the cached snapshot. Invalid input is a 400 with the reason per
@@ -7,15 +7,12 @@ parameter, never a 500.
 
 from functools import lru_cache
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from kooperationsatlas import caching, links
 from kooperationsatlas.templatetags.atlas import de_number
 from register.models import register_url
 
@@ -27,13 +24,9 @@ from .forms import (
     PLACE,
     WEIGHT_PARAMS,
     PartnerSearchForm,
-    find_places,
     task_areas,
 )
 from .maps import nrw_share, render_suggestion_map
-
-API_MAX_AGE = 60
-MAX_AUTOCOMPLETE = 10
 
 
 def body_url(bodies, body):
@@ -88,7 +81,7 @@ def _score_error(form, error):
 
 @require_safe
 def partner_page(request):
-    form = PartnerSearchForm(request.GET or None, areas=_task_areas(request))
+    form = PartnerSearchForm(request.GET or None, areas=tuple(task_areas()))
     context = {
         "form": form,
         "weight_fields": [form[WEIGHT_PARAMS[spec.name]] for spec in score.COMPONENTS],
@@ -102,6 +95,7 @@ def partner_page(request):
     status = 200
     if form.is_bound:
         if form.is_valid():
+            context["selected_slugs"] = set(form.cleaned_data[AREAS])  # names given as slugs
             try:
                 snapshot, query, suggestions, partners = run(form, request)
             except score.ScoreError as error:
@@ -126,8 +120,9 @@ def partner_page(request):
                         query,
                         suggestions,
                         f"Karte: Partnervorschläge für {bodies.names[query]}",
+                        request,
                     ),
-                    outside_map=nrw_share(snapshot, suggestions),
+                    outside_map=nrw_share(snapshot, suggestions, request),
                     weights=form.weights,
                 )
         if form.errors:
@@ -143,11 +138,6 @@ def partner_page(request):
     return render(request, "matchmaking/partner_search.html", context, status=status)
 
 
-def _task_areas(request):
-    """The task areas (read-only), remembered per process and content generation."""
-    return caching.remember(request, ("matchmaking-task-areas",), lambda: tuple(task_areas()))
-
-
 def _with_place(request, key):
     params = request.GET.copy()
     params[PLACE] = key
@@ -160,103 +150,3 @@ def _area_groups(form):
     for area in form.areas:
         children.setdefault(area.parent_id, []).append(area)
     return [(area, children.get(area.pk, [])) for area in children.get(None, [])]
-
-
-def _json(data, status=200, max_age=API_MAX_AGE):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    if max_age and status == 200:
-        patch_cache_control(response, public=True, max_age=max_age)
-    else:
-        patch_cache_control(response, no_store=True)
-    return response
-
-
-def suggestion_data(bodies, suggestion, request):
-    return {
-        "rank": suggestion.rank,
-        "key": suggestion.key,
-        "name": suggestion.name,
-        "kind": suggestion.kind,
-        "level": "kreis" if bodies.level[suggestion.body] == score.COUNTY else "gemeinde",
-        "url": links.absolute_url(body_url(bodies, suggestion.body), request),
-        "distance_km": suggestion.distance_km,
-        "score": suggestion.score,
-        "components": [
-            {
-                "name": c.name,
-                "label": c.label,
-                "value": c.value,
-                "weight": c.weight,
-                "points": round(c.points, 3),
-                "reason": c.reason or None,
-            }
-            for c in suggestion.components
-        ],
-    }
-
-
-@require_safe
-def partner_api(request):
-    from search.openapi import empty_number_errors
-
-    empty = empty_number_errors(request.path, request.GET)
-    if empty:
-        return _json({"errors": empty}, status=400)
-    form = PartnerSearchForm(request.GET, areas=_task_areas(request))
-    if form.is_valid():
-        try:
-            snapshot, query, suggestions, partners = run(form, request)
-        except score.ScoreError as error:
-            _score_error(form, error)
-    if form.errors:
-        body = {"errors": form.error_dict()}
-        if form.candidates:
-            body["candidates"] = {PLACE: [_place_data(p) for p in form.candidates]}
-        return _json(body, status=400)
-    bodies = snapshot.bodies
-    return _json(
-        {
-            "query": {
-                "key": bodies.keys[query],
-                "name": bodies.names[query],
-                "kind": bodies.kinds[query],
-                "level": "kreis" if bodies.level[query] == score.COUNTY else "gemeinde",
-            },
-            "task_areas": [{"slug": a.slug, "name": a.name} for a in form.selected_areas],
-            "radius_km": form.radius_km,
-            "sort": form.sort,
-            "weights": form.weights,
-            "results": [suggestion_data(bodies, s, request) for s in suggestions],
-            "existing_partners": [
-                {
-                    "key": bodies.keys[body],
-                    "name": bodies.names[body],
-                    "kind": bodies.kinds[body],
-                    "url": links.absolute_url(body_url(bodies, body), request),
-                    "distance_km": km,
-                    "cooperations": titles,
-                }
-                for body, km, titles in partners
-            ],
-        }
-    )
-
-
-def _place_data(place):
-    return {"key": place.key, "name": place.name, "detail": place.detail, "label": place.label}
-
-
-MAX_PLACE_LENGTH = 200  # as documented (matchmaking/openapi.py)
-
-
-@require_safe
-def places_api(request):
-    """Autocomplete: municipalities and Kreise whose name starts with ?q= (at most ten)."""
-    raw = request.GET.get(PLACE, "")
-    if len(raw) > MAX_PLACE_LENGTH:
-        return _json({"errors": {PLACE: [f"Höchstens {MAX_PLACE_LENGTH} Zeichen."]}}, status=400)
-    text = " ".join(raw.split())
-    if len(text) < 2:
-        return _json({"results": []})
-    places, _ = find_places(text, limit=MAX_AUTOCOMPLETE)
-    return _json({"results": [_place_data(p) for p in places[:MAX_AUTOCOMPLETE]]})

@@ -1,4 +1,5 @@
-"""The published survey results as open data: CSV and JSON downloads and the API.
+"""The published survey results as open data: CSV and JSON downloads (the API's operations
+are in ``api.py``).
 
 All of them read ``surveys.results.campaign_results`` (the suppression included) and take
 no parameter that narrows the bodies counted.
@@ -16,7 +17,7 @@ from surveys.results import (
     result_campaigns,
 )
 
-from .views import _csv_response, _download, _not_found
+from .views import _csv_response, _download
 
 RULE = (
     f"Zahlen von 1 bis {SUPPRESSION_THRESHOLD - 1} Körperschaften sind unterdrückt (anzahl leer "
@@ -120,28 +121,3 @@ def _json(payload):
 def survey_json(request, pk):
     response = _json(campaign_document(_results(pk), request))
     return _download(response, f"erhebung-{pk}-ergebnisse.json", register=False)
-
-
-@require_safe
-def survey_api_list(request):
-    """Campaigns with published results, newest first, with their response rates."""
-    campaigns = [
-        {
-            **campaign_summary(campaign_results(campaign), request),
-            "ergebnisse": links.absolute_url(
-                reverse("opendata:survey_api_detail", args=[campaign.pk]), request
-            ),
-        }
-        for campaign in result_campaigns()
-    ]
-    return _json(
-        {"unterdrueckung": {"schwelle": SUPPRESSION_THRESHOLD, "regel": RULE}, "results": campaigns}
-    )
-
-
-@require_safe
-def survey_api_detail(request, pk):
-    campaign = result_campaigns().filter(pk=pk).first()
-    if campaign is None:
-        return _not_found("Erhebung")
-    return _json(campaign_document(campaign_results(campaign), request))

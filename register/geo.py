@@ -1,7 +1,6 @@
 """Geography on the register's centre coordinates, shared by search, Börse and alerts."""
 
 import math
-from functools import lru_cache
 
 from django.db.models import Avg
 
@@ -16,14 +15,27 @@ def distance_km(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-@lru_cache(maxsize=512)
 def county_centre(county_id):
-    """Mean centre of a Kreis's municipalities: where a Kreis "is" for distances."""
+    """Mean centre of a Kreis's municipalities: where a Kreis "is" for distances (None
+    without coordinates). The centres of all Kreise are read at once and kept per process
+    and content generation."""
+    from kooperationsatlas import caching
+
+    return caching.in_process(("county-centres",), county_centres).get(county_id)
+
+
+def county_centres():
+    """{county pk: (lat, lon)} of every Kreis with coordinates: one query."""
     from .models import Municipality
 
-    centre = Municipality.objects.filter(county_id=county_id, latitude__isnull=False).aggregate(
-        lat=Avg("latitude"), lon=Avg("longitude")
+    rows = (
+        Municipality.objects.filter(latitude__isnull=False)
+        .values("county_id")
+        .annotate(lat=Avg("latitude"), lon=Avg("longitude"))
+        .order_by()
     )
-    if centre["lat"] is None:
-        return None
-    return (round(centre["lat"], 5), round(centre["lon"], 5))
+    return {
+        row["county_id"]: (round(row["lat"], 5), round(row["lon"], 5))
+        for row in rows
+        if row["county_id"] is not None
+    }

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, Value
 from django.db.models.functions import Lower, Replace
 
-from .models import County, Municipality
+from .models import County, Municipality, State
 
 AGS_RE = re.compile(r"\d{8}")
 COUNTY_KEY_RE = re.compile(r"\d{5}")
@@ -144,3 +144,9 @@ def find_places(text, *, municipalities=True, counties=True, prefix=False, limit
         folded_name__startswith=folded_text
     )
     return query(m_filter, c_filter, False)
+
+
+def find_state(text):
+    """The Land with the key (``05``) or the name (``Nordrhein-Westfalen``) ``text``."""
+    text = " ".join(str(text).split())
+    return State.objects.filter(Q(key=text) | Q(name__iexact=text)).first()

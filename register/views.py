@@ -85,7 +85,9 @@ def municipality_point_map(municipality, profiles):
         return "", []
     county = municipality.county
     if county.municipalities.count() > 1:
-        context = list(county.municipalities.only(*POINT_FIELDS))
+        # with the Kreis column: the related manager compares it on every row (a query
+        # per municipality if deferred)
+        context = list(county.municipalities.only(*POINT_FIELDS, "county"))
         area = f"die Gemeinden – {county.display_name}"
     else:
         context = _near(municipality, AROUND_KM)

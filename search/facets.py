@@ -9,7 +9,6 @@ import contextlib
 import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from cooperations.models import (
     CooperationModel,
@@ -137,22 +136,18 @@ def _start_year(page, partners):
 
 # --- labels ------------------------------------------------------------------------------
 
-# While a view answers a request: what ``kooperationsatlas.caching.remember`` needs of it
-# (the content generation, read once); None otherwise (then every call reads the database).
+# While a view answers a request: that request (its content generation names the cache
+# entries of the labels); None otherwise (then every call reads the database).
 _labels_scope = contextvars.ContextVar("search_labels_scope", default=None)
 
 
 @contextlib.contextmanager
 def labels_remembered(request):
-    """Within this block, the labels of every facet are read once per process and content
-    generation (``kooperationsatlas.caching.remember``) instead of on every call: they
-    depend only on published content (taxonomy terms, register, tags), and every change
-    to that starts a new generation. Without the page cache, nothing is remembered."""
-    from kooperationsatlas import caching
-
-    current = caching.memo_generation(request)
-    scope = SimpleNamespace(page_cache_generation=current) if current else None
-    token = _labels_scope.set(scope)
+    """Within this block, the labels of every facet are read from one cache entry per facet
+    and content generation (``kooperationsatlas.caching.entry``) instead of on every call:
+    they depend only on published content (taxonomy terms, register, tags), and every
+    change to that starts a new generation. Without the page cache, nothing is kept."""
+    token = _labels_scope.set(request)
     try:
         yield
     finally:
@@ -162,15 +157,15 @@ def labels_remembered(request):
 def _labels(name, values, all_labels, some_labels):
     """``{value: FacetLabel}`` of those ``values`` that are known.
 
-    ``all_labels()`` labels every value there is (remembered); ``some_labels(values)`` the
-    given ones only (for when nothing is remembered). Both agree value by value.
+    ``all_labels()`` labels every value there is (kept as a cache entry); ``some_labels(values)``
+    the given ones only (for when nothing is kept). Both agree value by value.
     """
-    scope = _labels_scope.get()
-    if scope is None:
-        return some_labels(values)
-    from kooperationsatlas.caching import remember
+    from kooperationsatlas import caching
 
-    labels = remember(scope, ("search-facet-labels", name), all_labels)
+    request = _labels_scope.get()
+    if request is None or caching.timeout() <= 0 or caching.request_generation(request) is None:
+        return some_labels(values)
+    labels = caching.entry(request, f"search-facet-labels:{name}", all_labels)
     return {value: labels[value] for value in values if value in labels}
 
 
@@ -209,7 +204,10 @@ def _term_labels(model, hierarchical):
 
     def labels_for(values):
         return _labels(
-            (model._meta.label, hierarchical), values, lambda: labels_of(None), labels_of
+            f"{model._meta.label}:{'tree' if hierarchical else 'flat'}",
+            values,
+            lambda: labels_of(None),
+            labels_of,
         )
 
     return labels_for

@@ -20,6 +20,10 @@ class IndexedDocument(models.Model):
     """A profile as the embedded engine indexed it: ``documents.build_document`` plus
     what searching needs without parsing the whole document."""
 
+    # The index's rows are written many at a time; ``IndexVersion.bump`` starts the new
+    # page-cache generation once per change (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
+
     # Not a foreign key: the index must be able to outlive (and then drop) a page.
     page_id = models.IntegerField("Seiten-ID", primary_key=True)
     document = models.JSONField("Suchdokument")
@@ -56,6 +60,10 @@ class IndexVersion(models.Model):
     number that a process saw inside it (a test transaction, an outer ``atomic``), never
     its stamp.
     """
+
+    # The index's rows are written many at a time; ``IndexVersion.bump`` starts the new
+    # page-cache generation once per change (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     version = models.PositiveBigIntegerField(default=0)
@@ -116,6 +124,10 @@ class IndexChange(models.Model):
     current instead of reading all documents. Only the last ``KEEP`` versions are kept; a
     process further behind (or facing a rebuild in between) reads everything.
     """
+
+    # The index's rows are written many at a time; ``IndexVersion.bump`` starts the new
+    # page-cache generation once per change (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     KEEP = 1000  # versions kept in the log
     PRUNE_EVERY = 100  # versions between two prunings
@@ -182,6 +194,10 @@ class PendingIndexUpdate(models.Model):
     an engine exists its index is stale, so searches use the embedded engine, which is
     always current. The next successful update, ``manage.py repair_search_index`` or
     ``rebuild_search_index`` brings the profiles up to date and removes the rows."""
+
+    # The index's rows are written many at a time; ``IndexVersion.bump`` starts the new
+    # page-cache generation once per change (kooperationsatlas.caching.is_watched).
+    shown_on_public_pages = False
 
     engine = models.CharField("Suchmaschine", max_length=40)
     # Not a foreign key: a deleted page must still be removed from the index.

@@ -1,4 +1,4 @@
-"""The search page (/suche/) and the JSON endpoint (/api/v1/suche/).
+"""The search page (/suche/); the JSON operation (/api/v1/suche/) is in ``api.py``.
 
 Both read the request only through ``SearchForm`` and search only through
 ``service.search``. A page number beyond the last page shows the last page, with a notice
@@ -9,10 +9,8 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_safe
 from kooperationsatlas import links
 
 from .contract import MAX_RADIUS_KM, SORTS
-from .facets import FACETS, FACETS_BY_KEY, labels_remembered
+from .facets import FACETS, labels_remembered
 from .forms import (
     DEFAULT_RADIUS_KM,
     PAGE,
@@ -35,7 +33,6 @@ from .forms import (
     query_string,
     tidy,
 )
-from .openapi import empty_number_errors, openapi_document
 from .service import search, total
 
 logger = logging.getLogger(__name__)
@@ -44,7 +41,6 @@ RESULTS_ANCHOR = "#treffer"
 RANGE_FACET = "startjahr"  # its fieldset also holds the year range inputs
 FACET_VISIBLE = 8  # values of a flat facet shown before "weitere anzeigen"
 MAX_RELAXATIONS = 8
-API_MAX_AGE = 60
 UNAVAILABLE = (
     "Die Suche ist gerade nicht verfügbar. Bitte versuchen Sie es in einigen Minuten erneut."
 )
@@ -459,115 +455,3 @@ def _search_page(request):
         last_number=shown.offset + len(results.hits),
     )
     return render(request, "search/search.html", context)
-
-
-def _json(data, status=200, max_age=API_MAX_AGE):
-    response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
-    if max_age:
-        patch_cache_control(response, public=True, max_age=max_age)
-    else:
-        patch_cache_control(response, no_store=True)
-    return response
-
-
-def _query_data(query):
-    geo = None
-    if query.geo is not None:
-        geo = {
-            "ags": query.geo.ags,
-            "name": query.geo.name,
-            "latitude": query.geo.latitude,
-            "longitude": query.geo.longitude,
-            "radius_km": query.geo.radius_km,
-        }
-    return {
-        "text": query.text,
-        "filters": {key: list(values) for key, values in query.filters.items()},
-        "start_year_min": query.start_year_min,
-        "start_year_max": query.start_year_max,
-        "geo": geo,
-        "sort": query.sort,
-        "effective_sort": query.effective_sort,
-        "page": query.page,
-        "page_size": query.page_size,
-    }
-
-
-def _facet_data(facet):
-    return {
-        "key": facet.key,
-        "label": facet.label,
-        "hierarchical": facet.hierarchical,
-        "values": [
-            {
-                "value": value.value,
-                "label": value.label,
-                "count": value.count,
-                "selected": value.selected,
-                "depth": value.depth,
-                "parent": value.parent,
-            }
-            for value in facet.values
-        ],
-    }
-
-
-@require_safe
-def search_api(request):
-    with labels_remembered(request):
-        return _search_api(request)
-
-
-def _search_api(request):
-    empty = empty_number_errors(request.path, request.GET)
-    if empty:
-        return _json({"errors": empty, "notices": []}, status=400)
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        body = {"errors": form.error_dict(), "notices": form.notices}
-        if form.place_candidates:
-            body["candidates"] = {PLACE: [c.as_dict() for c in form.place_candidates]}
-        return _json(body, status=400)
-    query = form.search_query
-    place = form.place_input
-    try:
-        results = run_search(query)
-    except SearchUnavailable:
-        return _json({"errors": {"__all__": [UNAVAILABLE]}}, status=503, max_age=0)
-    shown = results.query
-    api = reverse("search:api")
-
-    def api_url(page):
-        return links.absolute_url(api + query_string(replace(shown, page=page), place), request)
-
-    return _json(
-        {
-            "query": _query_data(shown),
-            "total": results.total,
-            "page": shown.page,
-            "num_pages": results.num_pages,
-            "hits": [hit_data(hit, request) for hit in results.hits],
-            "facets": [
-                _facet_data(facet) for facet in results.facets if facet.key in FACETS_BY_KEY
-            ],
-            "suggestion": results.suggestion or None,
-            "partial": (
-                {"matched": list(results.partial.matched), "missing": list(results.partial.missing)}
-                if results.partial
-                else None
-            ),
-            "notices": form.notices + results.notices,
-            "engine": results.engine,
-            "links": {
-                "self": api_url(shown.page),
-                "html": links.absolute_url(page_url(shown, place, anchor=""), request),
-                "next": api_url(shown.page + 1) if shown.page < results.num_pages else None,
-                "prev": api_url(shown.page - 1) if shown.page > 1 else None,
-            },
-        }
-    )
-
-
-@require_safe
-def openapi(request):
-    return _json(openapi_document(), max_age=3600)

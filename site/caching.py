@@ -1,6 +1,21 @@
-"""The page cache: whole anonymous GET responses of public pages, invalidated on publish.
+"""The site's one cache policy: what is cached where, and one invalidation for all of it.
 
-One policy for the whole site, applied by ``PageCacheMiddleware``, the first entry of
+Three layers, each dropped by the same change of the *content generation*:
+
+1. the edge cache in front (Varnish in production): whole anonymous pages, without Python;
+2. the page cache (``PageCacheMiddleware``): whole anonymous GET responses;
+3. named cache entries (``entry``, ``entries``): what many pages share (menu, breadcrumbs,
+   taxonomy terms, facet labels, list entries of profiles), in the page store, under a key
+   that holds the generation, with the page cache's timeout.
+
+Beside them, ``in_process`` keeps the few structures that requests use in place and that
+would cost more to move through a cache store than to keep (the partner search's arrays,
+projected map paths, the Kreise's centres): per process, per generation, at most
+``IN_PROCESS_SECONDS``. No other module keeps content in memory, except the search
+engine's facet index, which catches up change by change through its own log
+(``search.models.IndexVersion``, docs/architecture.md).
+
+The page cache is applied by ``PageCacheMiddleware``, the first entry of
 ``MIDDLEWARE``: a hit is answered before any other middleware runs, and what is stored is
 the finished response with every header the other middlewares set (security headers, CSP,
 ``Content-Language``). The key holds the scheme and host, so an ``http://`` request that
@@ -24,12 +39,15 @@ generation makes every entry of every process stale at once; a miss overwrites t
 entry, others expire by their timeout (LocMem also culls at ``MAX_ENTRIES``). A hit costs
 one Redis round trip, or one primary-key read in the database and one local-memory read.
 
-The generation is bumped (``bump()``) when public content changes: a page is saved while
-live, published, unpublished, moved or deleted; a row of any snippet, setting, register
-model, image, document, tag, site, collection or view restriction, or of a model marked
-``shown_on_public_pages`` (Börse entries), is saved or deleted (``watched_types``, derived
-from Wagtail's registries); and whenever the search index changes (``IndexVersion.bump()``, in
-any process: publishing, ``rebuild_search_index``, also after ``import_register``).
+The generation is bumped (``bump()``) when public content changes, derived from the
+signals, not from a list of models (``connect_signals``, ``is_watched``): Wagtail's
+``page_published``, ``page_unpublished`` and ``post_page_move``; a live page saved, any page
+deleted; a row of any model of the project's apps (``settings.PROJECT_APPS``: snippets,
+settings, the register, Börse entries …) or of Wagtail's content models (images,
+documents, tags, sites, collections, view restrictions) saved or deleted, unless its model
+says ``shown_on_public_pages = False``; and whenever the search index changes
+(``IndexVersion.bump()``, in any process: publishing, ``rebuild_search_index``, also after
+``import_register``).
 With the database store the new stamp is written in the same
 transaction as the change, so other processes see both at the same moment. With Redis it
 is written at once and again after the commit (a request that rendered the old content in
@@ -319,60 +337,104 @@ for _operation in CACHE_OPERATIONS:
     setattr(RedisCache, _operation, _guarded(_operation))
 
 
-# --- per-process memos under the same invalidation ------------------------------------------
+# --- named cache entries under the same invalidation -----------------------------------------
 
-_memos = {"generation": None, "entries": {}}
-# Room for the list entries of 10,000 profiles beside the maps' path data and the rest;
-# past it the memos start over rather than grow without bound.
-MEMO_MAX_ENTRIES = 50_000
+MISSING = object()
 
 
-def memo_generation(request):
-    """The generation the memos of ``request`` are kept under; None while they are off
-    (page cache off, or the generation unreadable). The middleware's read is reused."""
-    if timeout() <= 0:
-        return None
-    current = getattr(request, "page_cache_generation", None) if request is not None else None
-    return current or generation() or None
+def request_generation(request):
+    """The content generation for ``request``, read once per request (the middleware's read
+    is reused); None when it cannot be read."""
+    if request is None:
+        return generation() or None
+    current = getattr(request, "page_cache_generation", None)
+    if current is None:
+        current = request.page_cache_generation = generation()
+    return current or None
 
 
-def remember(request, key, compute):
-    """``compute()``, remembered in this process while the content generation stays the same.
+def entry_key(current, name):
+    return f"content:{current}:{name}"
 
-    For parts of pages that depend only on ``key`` and published content (the menu, the
-    guides that fit a legal form, municipality boundaries …): every change that makes the
-    cached pages stale starts a new generation and so forgets these too. Only while the page
-    cache is on (``PAGE_CACHE_SECONDS`` > 0); otherwise computed every time. ``key`` must be
-    hashable and name what is computed, e.g. ``("menu",)``."""
-    current = memo_generation(request)
+
+def entry(request, name, compute):
+    """``compute()``, kept as the cache entry ``name`` in the page store (Redis in
+    production) while the content generation stays the same, at most ``PAGE_CACHE_SECONDS``.
+
+    For what many pages share and only published content decides (the menu, the taxonomy
+    terms …): every change that makes the cached pages stale starts a new generation and so
+    a new key. Off with the page cache (``PAGE_CACHE_SECONDS`` = 0): computed every time.
+    ``name`` says what is computed and everything it depends on, e.g. ``menu:<host>``; the
+    value must pickle."""
+    current = request_generation(request) if timeout() > 0 else None
     if current is None:
         return compute()
-    entries = _memo_entries(current)
-    if key not in entries:
-        entries[key] = compute()
-    return entries[key]
+    key = entry_key(current, name)
+    store = caches[PAGE_ALIAS]
+    value = store.get(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        store.set(key, value, timeout())
+    return value
 
 
-def remember_each(request, name, keys, compute):
-    """``{key: value}`` for each of ``keys``, remembered like ``remember`` under ``(name,
-    key)``; ``compute(missing)`` returns ``{key: value}`` for the keys not remembered yet,
-    all in one go (e.g. one query for the entries of a list instead of one per entry)."""
-    current = memo_generation(request)
+def entries(request, name, keys, compute):
+    """``{key: value}`` for each of ``keys``, each kept like ``entry`` as ``name:<key>``;
+    ``compute(missing)`` returns ``{key: value}`` for the keys not stored yet, all in one go
+    (e.g. one query for the entries of a list instead of one per entry). One round trip to
+    read them all, one to store the missing ones."""
+    current = request_generation(request) if timeout() > 0 else None
     if current is None:
         return compute(list(keys))
-    entries = _memo_entries(current)
-    found = {key: entries[name, key] for key in keys if (name, key) in entries}
+    store = caches[PAGE_ALIAS]
+    key_of = {key: entry_key(current, f"{name}:{key}") for key in keys}
+    stored = store.get_many(list(key_of.values()))
+    found = {key: stored[cache_key] for key, cache_key in key_of.items() if cache_key in stored}
     missing = [key for key in keys if key not in found]
     if missing:
-        for key, value in compute(missing).items():
-            entries[name, key] = found[key] = value
+        computed = compute(missing)
+        store.set_many({key_of[key]: value for key, value in computed.items()}, timeout())
+        found.update(computed)
     return found
 
 
-def _memo_entries(current):
-    if _memos["generation"] != current or len(_memos["entries"]) > MEMO_MAX_ENTRIES:
-        _memos["generation"], _memos["entries"] = current, {}
-    return _memos["entries"]
+# --- structures built in this process from content ------------------------------------------
+
+# The one per-process store: structures derived from the whole register or all profiles
+# that a request uses in place (numpy arrays of the partner search, projected map paths).
+# Moving them through a cache store would cost a (de)serialisation of megabytes per request;
+# building them costs a fraction of a second. Kept per name while the generation stays the
+# same, at most IN_PROCESS_SECONDS (changes no signal reports, e.g. a bulk import), and
+# independent of PAGE_CACHE_SECONDS (the partner search would rebuild its index per request).
+IN_PROCESS_SECONDS = DEFAULT_SECONDS
+_in_process = {}  # name -> (generation, built at, value)
+_in_process_lock = threading.Lock()
+
+
+def in_process(name, build, request=None):
+    """``build()``, kept in this process under ``name`` while the content generation stays
+    the same (at most ``IN_PROCESS_SECONDS``). ``name`` is a tuple: what is built, then what
+    else it depends on (e.g. the date); only the newest of a kind is kept. Builds run one
+    at a time per process."""
+    current = request_generation(request) or ""
+    now = time.monotonic()
+    found = _in_process.get(name)
+    if found is not None and found[0] == current and now - found[1] < IN_PROCESS_SECONDS:
+        return found[2]
+    with _in_process_lock:
+        found = _in_process.get(name)
+        if found is None or found[0] != current or now - found[1] >= IN_PROCESS_SECONDS:
+            found = (current, time.monotonic(), build())
+            for old in [key for key in _in_process if key[:1] == name[:1] and key != name]:
+                del _in_process[old]  # e.g. yesterday's snapshot
+            _in_process[name] = found
+        return found[2]
+
+
+def forget_in_process():
+    """Drop every structure built in this process (tests: each starts from the database)."""
+    with _in_process_lock:
+        _in_process.clear()
 
 
 # --- the policy ----------------------------------------------------------------------------
@@ -433,7 +495,7 @@ class PageCacheMiddleware:
             response = entry[1]
             response["X-Cache"] = "HIT"
             return response
-        request.page_cache_generation = current  # for per-process memos of the views
+        request.page_cache_generation = current  # for the named entries (request_generation)
         response = self.get_response(request)
         if response_is_cacheable(request, response):
             if edge_configured():
@@ -448,85 +510,76 @@ class PageCacheMiddleware:
 
 # --- invalidation --------------------------------------------------------------------------
 
-_watched = None
+
+def project_app_labels():
+    """The labels of the project's own apps (``settings.PROJECT_APPS``)."""
+    from django.apps import apps
+
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if config.name in set(getattr(settings, "PROJECT_APPS", ()))
+    }
 
 
-def watched_types():
-    """Model classes whose saving or deletion can change a public page, derived from
-    Wagtail's registries instead of a list of the project's models: every page type
-    (``Page``), every snippet (``wagtail.snippets``: taxonomies, glossary, register …),
-    every setting, the image and document models, Wagtail's models that decide who sees
-    what (sites, collections, view restrictions), tags, every model of the ``register``
-    app, and any other model that says ``shown_on_public_pages = True`` (a Börse entry
-    appears in the partner search). A model that says ``shown_on_public_pages = False``
-    is left out even if it is a snippet (feedback sent through a public form)."""
-    global _watched
-    if _watched is None:
-        from django.apps import apps
-        from taggit.models import Tag
-        from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-        from wagtail.documents import get_document_model
-        from wagtail.images import get_image_model
-        from wagtail.models import (
-            Collection,
-            CollectionViewRestriction,
-            Page,
-            PageViewRestriction,
-            Site,
-        )
-        from wagtail.snippets.models import get_snippet_models
+def wagtail_content_types():
+    """Wagtail's and taggit's models whose rows public pages show or that decide who sees
+    what: every page type, images, documents, tags, sites, collections, view restrictions."""
+    from taggit.models import Tag
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.models import (
+        Collection,
+        CollectionViewRestriction,
+        Page,
+        PageViewRestriction,
+        Site,
+    )
 
-        bases = (
-            Page,
-            PageViewRestriction,
-            CollectionViewRestriction,
-            Collection,
-            Site,
-            BaseSiteSetting,
-            BaseGenericSetting,
-            Tag,
-            get_image_model(),
-            get_document_model(),
-        )
-        listed = set(get_snippet_models()) | set(apps.get_app_config("register").get_models())
-        _watched = tuple(
-            model
-            for model in apps.get_models()
-            if getattr(model, "shown_on_public_pages", True) is not False
-            and (
-                issubclass(model, bases)
-                or model in listed
-                or getattr(model, "shown_on_public_pages", False) is True
-            )
-        )
-    return _watched
+    return (
+        Page,
+        PageViewRestriction,
+        CollectionViewRestriction,
+        Collection,
+        Site,
+        Tag,
+        get_image_model(),
+        get_document_model(),
+    )
+
+
+def is_watched(model):
+    """Whether saving or deleting a row of ``model`` starts a new generation: any model of
+    the project's apps (pages, snippets, settings, the register, Börse entries …) and
+    Wagtail's content models, unless the model says ``shown_on_public_pages = False``
+    (rows that no public page shows, written by public forms or by mailing: feedback,
+    alerts). Derived, not listed: a new model is watched until it opts out. Migrations'
+    historical models are not (their rows are the installation's start)."""
+    from django.apps import apps
+
+    if model._meta.apps is not apps or getattr(model, "shown_on_public_pages", True) is False:
+        return False
+    return model._meta.app_label in project_app_labels() or issubclass(
+        model, wagtail_content_types()
+    )
 
 
 def _model_saved(sender, instance, created=False, **kwargs):
-    if not isinstance(instance, watched_types()):
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
+    from wagtail.models import Page
+
+    if not is_watched(sender):
         return
-    if created and isinstance(instance, _settings_types()):
+    if created and isinstance(instance, (BaseSiteSetting, BaseGenericSetting)):
         return  # settings rows are created with their defaults on first use (a GET)
-    if isinstance(instance, _page_type()) and not instance.live:
+    if isinstance(instance, Page) and not instance.live:
         return  # a draft changes no public page (unpublishing sends its own signal)
     bump()
 
 
 def _model_deleted(sender, instance, **kwargs):
-    if isinstance(instance, watched_types()):
+    if is_watched(sender):
         bump()
-
-
-def _settings_types():
-    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
-
-    return (BaseSiteSetting, BaseGenericSetting)
-
-
-def _page_type():
-    from wagtail.models import Page
-
-    return Page
 
 
 def _content_changed(sender, **kwargs):
@@ -535,7 +588,11 @@ def _content_changed(sender, **kwargs):
 
 def connect_signals():
     """Connect the invalidation (idempotent). Called from KooperationsatlasConfig.ready(), so
-    management commands (publish_scheduled_pages …) invalidate as the web processes do."""
+    management commands (publish_scheduled_pages …) invalidate as the web processes do.
+
+    Pages: Wagtail's ``page_published``, ``page_unpublished`` and ``post_page_move``, and a
+    live page saved or any page deleted; every other watched model (``is_watched``): Django's
+    ``post_save`` and ``post_delete``."""
     from django.db.models.signals import post_delete, post_save
     from wagtail.signals import page_published, page_unpublished, post_page_move
 

@@ -16,13 +16,13 @@ import sys
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 
+from .api import error_response, is_api
+
 logger = logging.getLogger(__name__)
 
-API_PREFIX = "/api/"
 RETRY_AFTER_SECONDS = 10
 # Input never shown again: the re-sent form would put secrets into a page.
 SECRET_FIELD_MARKERS = ("password", "passwort", "token", "secret")
@@ -30,14 +30,9 @@ SECRET_FIELD_MARKERS = ("password", "passwort", "token", "secret")
 INTERNAL_FIELDS = {"csrfmiddlewaretoken"}
 
 
-def is_api(request):
-    return request.path.startswith(API_PREFIX)
-
-
 def json_error(message, status, field="__all__"):
-    return JsonResponse(
-        {"errors": {field: [message]}}, status=status, json_dumps_params={"ensure_ascii": False}
-    )
+    """The API's error envelope (``kooperationsatlas.api``)."""
+    return error_response({field: [message]}, status)
 
 
 # --- 400 / 413 ----------------------------------------------------------------------------

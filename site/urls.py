@@ -10,6 +10,13 @@ from opendata import views as opendata_views
 from opendata.sitemaps import SITEMAPS
 
 from . import views
+from .api import AtlasAPI
+
+# The one JSON API: /api/v1/… operations, /api/openapi.json, /api/docs (kooperationsatlas.api).
+api = AtlasAPI()
+api.add_router("/v1", "search.api.router")
+api.add_router("/v1", "matchmaking.api.router")
+api.add_router("/v1", "opendata.api.router")
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
@@ -18,6 +25,7 @@ urlpatterns = [
     path("daten/", views.data_sources, name="data_sources"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", opendata_views.robots_txt, name="robots_txt"),
+    path("api/", api.urls),
     path("", include("search.urls")),
     path("", include("register.urls")),
     path("", include("matchmaking.urls")),

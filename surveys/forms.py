@@ -96,10 +96,10 @@ class TaskAnswerForm(forms.Form):
         empty_label="nicht bekannt",
         error_messages={"invalid_choice": "Unbekannte Rechtsform."},
     )
-    since_year = forms.IntegerField(
+    since_year = forms.CharField(
         label="Seit (Jahr)",
         required=False,
-        error_messages={"invalid": "Bitte eine Jahreszahl mit vier Ziffern eingeben."},
+        widget=forms.TextInput(attrs={"maxlength": 4}),
     )
     shared_service_centre = forms.ChoiceField(
         label="Als Dienstleistungszentrum (DLZ) organisiert?",
@@ -117,7 +117,7 @@ class TaskAnswerForm(forms.Form):
         self.fields["neighbours"].choices = neighbours
         self.max_year = timezone.localdate().year
         self.fields["since_year"].widget.attrs.update(
-            {"min": MIN_YEAR, "max": self.max_year, "inputmode": "numeric"}
+            {"inputmode": "numeric", "autocomplete": "off", "size": 4}
         )
         self.fields["since_year"].help_text = f"Optional, z. B. {self.max_year - 5}."
 
@@ -125,15 +125,26 @@ class TaskAnswerForm(forms.Form):
     def legend(self):
         return str(self.area)
 
+    def joint_chosen(self):
+        """Whether "gemeinsam" was chosen: only then are the partner fields read."""
+        return self.data.get(self.add_prefix("status")) == TaskAnswer.Status.JOINT
+
     def clean_since_year(self):
-        year = self.cleaned_data.get("since_year")
-        if year is not None and not MIN_YEAR <= year <= self.max_year:
+        text = self.cleaned_data.get("since_year", "").strip()
+        if not self.joint_chosen() or not text:
+            return None
+        if not (text.isascii() and text.isdigit()):
+            raise ValidationError("Bitte eine Jahreszahl mit vier Ziffern eingeben.")
+        year = int(text)
+        if not MIN_YEAR <= year <= self.max_year:
             raise ValidationError(
                 f"Das Jahr muss zwischen {MIN_YEAR} und {self.max_year} liegen."
             )
         return year
 
     def clean_partners(self):
+        if not self.joint_chosen():
+            return []
         lines = [line.strip() for line in self.cleaned_data["partners"].splitlines()]
         lines = [line for line in lines if line]
         if len(lines) > MAX_PARTNER_LINES:

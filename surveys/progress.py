@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from .models import Response
-from .services import body_has_account
+from .services import account_addresses
 
 
 @dataclass
@@ -75,9 +75,7 @@ def compute(campaign, now=None):
     ).values_list("municipality_id", "county_id", "status"):
         key = ("m", municipality_id) if municipality_id else ("c", county_id)
         status[key] = state
-    with_account_m, with_account_c = body_has_account(
-        [m.pk for m in municipalities], [c.pk for c in counties]
-    )
+    with_account = set(account_addresses())
     invitations = _invitation_states(campaign, now)
 
     total = Rate("Insgesamt")
@@ -108,7 +106,7 @@ def compute(campaign, now=None):
                     county=county.display_name,
                     district=district_name,
                     draft=state == Response.Status.DRAFT,
-                    has_account=body.pk in (with_account_m if kind == "m" else with_account_c),
+                    has_account=(kind, body.pk) in with_account,
                     invitation=invitations.get((kind, body.pk), ""),
                 )
             )

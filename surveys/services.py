@@ -6,7 +6,6 @@ No web code: the views decide what to show; this module decides what is allowed 
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils import timezone
 from accounts.models import MunicipalAccount
 from boerse.services import account_of
 from kooperationsatlas import links, mail
+from register.models import Municipality
 
 from .models import COORDINATE_PERMISSION, Campaign, Invitation, Response, TaskAnswer, body_kwargs
 
@@ -235,21 +235,30 @@ def notify_submitted(response, respondent, request=None):
     )
 
 
-# --- progress ------------------------------------------------------------------------------
+# --- accounts per body ---------------------------------------------------------------------
 
 
-def account_emails(*, municipality=None, county=None):
-    """The addresses of the verified, active accounts of a body."""
-    accounts = MunicipalAccount.objects.filter(
-        verified=True, user__is_active=True, **body_kwargs(municipality or county)
-    ).exclude(user__email="")
-    return sorted(set(accounts.values_list("user__email", flat=True)))
+def account_addresses():
+    """{("m"|"c", pk): {e-mail addresses}} of the verified, active accounts per body.
 
-
-def body_has_account(municipality_ids, county_ids):
-    """(municipality ids, county ids) that have a verified, active account."""
-    accounts = MunicipalAccount.objects.filter(verified=True, user__is_active=True).filter(
-        Q(municipality_id__in=municipality_ids) | Q(county_id__in=county_ids)
+    An account of a kreisfreie Stadt's Kreis row counts for the city (``body_kwargs``)."""
+    cities = dict(
+        Municipality.objects.filter(kind=Municipality.Kind.KREISFREIE_STADT).values_list(
+            "county_id", "pk"
+        )
     )
-    pairs = list(accounts.values_list("municipality_id", "county_id"))
-    return {m for m, _ in pairs if m}, {c for _, c in pairs if c}
+    found = {}
+    accounts = MunicipalAccount.objects.filter(verified=True, user__is_active=True)
+    for municipality_id, county_id, email in accounts.values_list(
+        "municipality_id", "county_id", "user__email"
+    ):
+        if municipality_id:
+            key = ("m", municipality_id)
+        elif county_id in cities:
+            key = ("m", cities[county_id])
+        else:
+            key = ("c", county_id)
+        addresses = found.setdefault(key, set())
+        if email:
+            addresses.add(email)
+    return found

@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from accounts.models import MunicipalAccount
 from kooperationsatlas import links, mail
 
 from .models import Campaign, Reminder, Response
+from .services import account_addresses
 
 
 def due_campaigns(today=None):
@@ -46,12 +46,7 @@ def remind(campaign):
         _key(m, c)
         for m, c in campaign.reminders.values_list("municipality_id", "county_id")
     }
-    addresses = {}
-    accounts = MunicipalAccount.objects.filter(verified=True, user__is_active=True).exclude(
-        user__email=""
-    )
-    for m, c, email in accounts.values_list("municipality_id", "county_id", "user__email"):
-        addresses.setdefault(_key(m, c), set()).add(email)
+    addresses = {key: set(emails) for key, emails in account_addresses().items() if emails}
     with_account = set(addresses)
     for m, c, email in campaign.invitations.values_list("municipality_id", "county_id", "email"):
         addresses.setdefault(_key(m, c), set()).add(email)

@@ -106,7 +106,8 @@ def _questionnaire(campaign, respondent, response, data=None, *, submitting=Fals
 
 
 def _error_summary(forms, extra):
-    """[(anchor, text)] for every field error, linking to the first control of the field."""
+    """[(anchor, text)] for every field error. A radio or checkbox group is linked at its
+    question (``<id>_group``): from there Tab enters the group, also without JavaScript."""
     items = []
     for form in [*forms, extra]:
         for name, errors in form.errors.items():
@@ -114,7 +115,7 @@ def _error_summary(forms, extra):
             grouped = name in ("status", "neighbours", "shared_service_centre") or (
                 form is extra and name not in ("remarks", "interest_public")
             )
-            anchor = f"{bound.auto_id}_0" if grouped else bound.auto_id
+            anchor = f"{bound.auto_id}_group" if grouped else bound.auto_id
             prefix = f"{form.legend} – " if form is not extra else ""
             for error in errors:
                 items.append((anchor, f"{prefix}{bound.label}: {error}"))

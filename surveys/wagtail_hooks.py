@@ -6,7 +6,9 @@ exact name, resolved like the partners of a report), not picked from 10,751 opti
 
 from django import forms
 from django.core.exceptions import ValidationError
+from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import AdminDateInput
@@ -16,7 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from kooperationsatlas.widgets import task_area_queryset, task_area_widget
 from reports.forms import resolve_register_partner
 
-from .models import Campaign
+from .models import COORDINATE_PERMISSION, Campaign
 
 MAX_LISTED = 2000
 
@@ -137,3 +139,18 @@ class CampaignViewSet(SnippetViewSet):
 
 
 register_snippet(CampaignViewSet)
+
+
+class CoordinationMenuItem(MenuItem):
+    """Progress, invitations and raw answers live on the site (/erhebungen/), for those who
+    coordinate Erhebungen."""
+
+    def is_shown(self, request):
+        return request.user.has_perm(COORDINATE_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def coordination_menu_item():
+    return CoordinationMenuItem(
+        "Erhebungen: Fortschritt", "/erhebungen/", icon_name="table", order=261
+    )

@@ -18,11 +18,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def clear_caches():
-    """Each test starts with empty caches: throttle counters and cached pages don't leak."""
+    """Each test starts with empty caches: throttle counters, cached pages, named cache
+    entries and the structures built in this process (kooperationsatlas.caching) don't
+    leak from one test into the next (the generation itself lives in the database, which
+    each test rolls back)."""
     from django.core.cache import caches
+
+    from kooperationsatlas import caching
 
     for alias in ("default", "pages"):
         caches[alias].clear()
+    caching.forget_in_process()
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ that no answer is a 5xx, that every status code and content type is documented, 
 body matches its schema and that invalid requests are refused. Hypothesis drives the
 generation (derandomized, so a run is repeatable)."""
 
+import json
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -35,9 +37,32 @@ def api_schema(site_tree):
         request_finished.connect(close_old_connections)
 
 
+def openapi_document():
+    """The document as served (JSON types only), built by the one API."""
+    from kooperationsatlas.urls import api
+
+    return json.loads(json.dumps(api.get_openapi_schema()))
+
+
+# Every JSON operation of the site (search, partner search, open data, survey results).
+OPERATIONS = {
+    "GET /api/v1/suche/",
+    "GET /api/v1/partnersuche/",
+    "GET /api/v1/partnersuche/orte/",
+    "GET /api/v1/steckbriefe/",
+    "GET /api/v1/steckbriefe/{id}/",
+    "GET /api/v1/gemeinden/",
+    "GET /api/v1/gemeinden/{ags}/",
+    "GET /api/v1/kreise/",
+    "GET /api/v1/kreise/{key}/",
+    "GET /api/v1/erhebungen/",
+    "GET /api/v1/erhebungen/{pk}/",
+}
+
+
 def operations(api_schema):
     found = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(found) >= 8  # search, partner search, places, open data lists and details
+    assert {operation.label for operation in found} == OPERATIONS
     return found
 
 
@@ -109,4 +134,73 @@ def test_an_empty_number_parameter_is_refused_with_a_reason(client, url, name):
 def test_an_overlong_place_is_refused_as_documented(client):
     response = client.get("/api/v1/partnersuche/orte/", {"q": "x" * 201})
     assert response.status_code == 400
-    assert response.json()["errors"]["q"] == ["Höchstens 200 Zeichen."]
+    assert response.json()["errors"]["q"] == ["„Namensanfang“: höchstens 200 Zeichen."]
+
+
+# --- what every operation shares ------------------------------------------------------------
+
+GETS = [
+    "/api/v1/suche/?q=Standesamt",
+    "/api/v1/suche/?seite=0",
+    "/api/v1/partnersuche/?q=Erwitte&anzahl=1",
+    "/api/v1/partnersuche/orte/?q=Erw",
+    "/api/v1/steckbriefe/",
+    "/api/v1/gemeinden/05974016/",
+    "/api/v1/kreise/00000/",
+    "/api/openapi.json",
+]
+
+
+@pytest.mark.parametrize("url", GETS)
+def test_every_get_under_api_may_be_read_from_any_origin(client, site_tree, url):
+    response = client.get(url)
+    assert response["Access-Control-Allow-Origin"] == "*", response.status_code
+    assert response["Content-Type"] == "application/json"
+    head = client.head(url)
+    assert head.status_code == response.status_code
+    assert head["Access-Control-Allow-Origin"] == "*"
+
+
+@pytest.mark.parametrize(
+    "url, name",
+    [
+        ("/api/v1/suche/?seite=abc", "seite"),
+        ("/api/v1/partnersuche/?q=Erwitte&umkreis=weit", "umkreis"),
+        ("/api/v1/steckbriefe/?startjahr_von=1", "startjahr_von"),
+        ("/api/v1/gemeinden/?pro_seite=1000", "pro_seite"),
+    ],
+)
+def test_a_parameter_of_the_wrong_type_is_a_400_in_german_never_a_422(client, url, name):
+    response = client.get(url)
+    assert response.status_code == 400
+    (reason,) = response.json()["errors"][name]
+    assert reason.startswith("„") and ("muss" in reason or "zwischen" in reason), reason
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_old_and_new_pagination_names_mean_the_same(client, site_tree):
+    for path in ("/api/v1/gemeinden/", "/api/v1/kreise/", "/api/v1/suche/"):
+        old = client.get(path, {"page": 2, "page_size": 3}).json()
+        new = client.get(path, {"seite": 2, "pro_seite": 3}).json()
+        assert old == new, path
+        assert new["page_size"] == 3
+        # The search shows its last page for one behind it; the lists answer the page asked.
+        assert new["page"] == (1 if path == "/api/v1/suche/" else 2)
+
+
+def test_the_interactive_docs_are_served_from_the_site_itself(client):
+    from django.contrib.staticfiles import finders
+
+    from tests.test_pages import Page, assert_no_third_party_requests
+
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    page = Page(response.content.decode())
+    assert '<html lang="de">' in page.html
+    assert_no_third_party_requests(page)
+    scripts = [attrs["src"] for tag, attrs in page.tags if tag == "script" and "src" in attrs]
+    styles = [attrs["href"] for tag, attrs in page.tags if tag == "link"]
+    assert len(scripts) == 2 and scripts[0].endswith("swagger-ui-bundle.js")
+    for url in scripts + styles:
+        assert finders.find(url.removeprefix("/static/")), url  # from the installed package
+    assert 'href="/api/openapi.json"' in page.html  # the way without JavaScript

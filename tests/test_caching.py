@@ -202,18 +202,27 @@ def test_site_settings_change_invalidates(client, site_tree):
     assert "Betreiber Cachetest" in fetch(client, "/").content.decode()
 
 
-def test_invalidation_follows_wagtails_registries(client, site_tree):
-    """Any snippet (here a glossary term, which a hand-kept list had missed), any register
-    model and models marked shown_on_public_pages start a new generation; a model marked
-    not shown (feedback from the public form) does not."""
+def test_invalidation_is_derived_from_the_project_apps(client, site_tree):
+    """Any model of the project's apps (a snippet such as a glossary term, which a hand-kept
+    list had missed, the register, Börse entries, a page's child rows) and Wagtail's content
+    models start a new generation; a model that opts out (feedback from the public form,
+    alert mails) does not, nor does a model of another app."""
+    from django.apps import apps
+    from django.contrib.sessions.models import Session
+    from wagtail.images import get_image_model
+    from wagtail.models import PageViewRestriction
+
+    from alerts.models import AlertDelivery
     from boerse.models import BoerseEntry
+    from cooperations.models import CooperationPartner
     from guides.models import GlossaryTerm
     from legal.models import AccessibilityFeedback
     from register.models import Region
 
-    watched = caching.watched_types()
-    assert {GlossaryTerm, Region, BoerseEntry} <= set(watched)
-    assert AccessibilityFeedback not in watched
+    watched = {model for model in apps.get_models() if caching.is_watched(model)}
+    assert {GlossaryTerm, Region, BoerseEntry, CooperationPartner} <= watched
+    assert {get_image_model(), PageViewRestriction} <= watched
+    assert not {AccessibilityFeedback, AlertDelivery, Session} & watched
 
     fetch(client, "/")
     assert fetch(client, "/")["X-Cache"] == "HIT"
@@ -440,7 +449,7 @@ def test_with_redis_the_generation_is_shared_with_a_real_second_process(
         assert not list(server.scan_iter(f"{prefix}*"))
 
 
-def test_remember_keeps_a_value_per_content_generation(settings):
+def test_a_named_entry_is_kept_per_content_generation(settings):
     calls = []
 
     def compute():
@@ -448,17 +457,20 @@ def test_remember_keeps_a_value_per_content_generation(settings):
         return len(calls)
 
     request = RequestFactory().get("/")
-    assert caching.remember(request, ("test-memo",), compute) == 1
-    assert caching.remember(request, ("test-memo",), compute) == 1  # remembered
-    assert caching.remember(request, ("other-memo",), compute) == 2  # another key
-    caching.bump()  # e.g. a publish: every process forgets
-    assert caching.remember(request, ("test-memo",), compute) == 3
+    assert caching.entry(request, "test-entry", compute) == 1
+    assert caching.entry(request, "test-entry", compute) == 1  # kept
+    assert caching.entry(request, "other-entry", compute) == 2  # another name
+    # A Django cache entry, with the page cache's timeout, named by the generation:
+    key = caching.entry_key(caching.generation(), "test-entry")
+    assert caches[caching.PAGE_ALIAS].get(key) == 1
+    caching.bump()  # e.g. a publish: every process gets a new key
+    assert caching.entry(RequestFactory().get("/"), "test-entry", compute) == 3
     settings.PAGE_CACHE_SECONDS = 0  # page cache off: computed every time
-    assert caching.remember(request, ("test-memo",), compute) == 4
-    assert caching.remember(request, ("test-memo",), compute) == 5
+    assert caching.entry(request, "test-entry", compute) == 4
+    assert caching.entry(request, "test-entry", compute) == 5
 
 
-def test_remember_each_computes_only_what_is_missing(settings):
+def test_named_entries_compute_only_what_is_missing():
     asked = []
 
     def compute(missing):
@@ -466,33 +478,49 @@ def test_remember_each_computes_only_what_is_missing(settings):
         return {key: key * 10 for key in missing}
 
     request = RequestFactory().get("/")
-    assert caching.remember_each(request, ("test-each",), [1, 2], compute) == {1: 10, 2: 20}
-    assert caching.remember_each(request, ("test-each",), [2, 3], compute) == {2: 20, 3: 30}
-    assert caching.remember_each(request, ("other-each",), [2], compute) == {2: 20}
+    assert caching.entries(request, "test-each", [1, 2], compute) == {1: 10, 2: 20}
+    assert caching.entries(request, "test-each", [2, 3], compute) == {2: 20, 3: 30}
+    assert caching.entries(request, "other-each", [2], compute) == {2: 20}
     assert asked == [[1, 2], [3], [2]]  # 2 again only under another name
     caching.bump()
-    caching.remember_each(request, ("test-each",), [1], compute)
-    settings.PAGE_CACHE_SECONDS = 0
-    caching.remember_each(request, ("test-each",), [1], compute)
-    assert asked[-2:] == [[1], [1]]
+    caching.entries(RequestFactory().get("/"), "test-each", [1], compute)
+    assert asked[-1] == [1]
 
 
-def test_map_boundaries_are_read_once_per_generation(client, site_tree):
-    """Register pages leave the large boundary field out of their queries and take it from
-    the per-process memo; a register change starts a new generation, so an edited
-    boundary shows at once."""
+def test_a_structure_built_in_process_follows_the_generation():
+    """``in_process`` keeps what it built until the generation changes (and at most
+    IN_PROCESS_SECONDS); only the newest of a kind stays."""
+    built = []
+
+    def build():
+        built.append(1)
+        return len(built)
+
+    assert caching.in_process(("test-structure", 1), build) == 1
+    assert caching.in_process(("test-structure", 1), build) == 1
+    assert caching.in_process(("test-structure", 2), build) == 2  # e.g. the next day
+    assert caching.in_process(("test-structure", 1), build) == 3  # the older one was dropped
+    caching.bump()
+    assert caching.in_process(("test-structure", 1), build) == 4
+
+
+def test_map_boundaries_are_read_only_for_the_drawn_municipalities(client, site_tree):
+    """Register pages leave the large boundary field out of their queries and read the
+    boundaries of the drawn municipalities once; an edited boundary shows at once (a new
+    generation: the cached page is stale)."""
     from register.models import Municipality
 
     municipality = Municipality.objects.get(ags=ERWITTE)
     url = municipality.get_absolute_url()
     first = client.get(url, {"a": 1}).content.decode()
     assert "<svg" in first
-    # A second, different URL of the same page: a page-cache miss, boundaries from memory.
+    # A second, different URL of the same page: a page-cache miss.
     with CaptureQueriesContext(connection) as queries:
         second = client.get(url, {"a": 2}).content.decode()
     with_boundary = [q["sql"] for q in queries if '"boundary"' in q["sql"].split("FROM")[0]]
-    # only the page's own municipality row; its neighbours' boundaries come from memory
-    assert len(with_boundary) == 1 and f"\"ags\" = '{ERWITTE}'" in with_boundary[0]
+    # the page's own municipality row, then the neighbours' boundaries by pk (never all)
+    assert len(with_boundary) == 2 and f"\"ags\" = '{ERWITTE}'" in with_boundary[0]
+    assert " IN (" in with_boundary[1]
     assert second.count("<path") == first.count("<path")
     municipality.boundary = {
         "type": "Polygon",
@@ -504,8 +532,8 @@ def test_map_boundaries_are_read_once_per_generation(client, site_tree):
 
 
 def test_taxonomy_terms_and_breadcrumbs_are_read_once_per_generation(client, make_profile):
-    """A profile takes its terms (with their parents) and its breadcrumbs from per-process
-    memos; renaming a term or an ancestor page starts a new generation and shows at once."""
+    """A profile takes its terms (with their parents) and its breadcrumbs from named cache
+    entries; renaming a term or an ancestor page starts a new generation and shows at once."""
     from cooperations.models import CooperationIndexPage, LegalForm, Motive, TaskArea
 
     parent = TaskArea.objects.create(name="Memoverwaltung", slug="memo-verwaltung")
@@ -522,7 +550,7 @@ def test_taxonomy_terms_and_breadcrumbs_are_read_once_per_generation(client, mak
     with CaptureQueriesContext(connection) as queries:
         html = fetch(client, second.url).content.decode()
     tables = " ".join(q["sql"].split("WHERE")[0] for q in queries)
-    assert '"cooperations_legalform"' not in tables  # the term itself from the memo
+    assert '"cooperations_legalform"' not in tables  # the term itself from the cache entry
     assert '"cooperations_taskarea"."name"' not in tables  # only the pks of the page's terms
     assert "Memoverwaltung › Memostandesamt" in html and "Memovereinbarung" in html
     assert '<a href="/kooperationen/">Kooperationen</a>' in html
@@ -537,9 +565,9 @@ def test_taxonomy_terms_and_breadcrumbs_are_read_once_per_generation(client, mak
     assert '<a href="/kooperationen/">Umbenannte Kooperationen</a>' in html
 
 
-def test_profile_lists_take_their_terms_from_the_memo(client, make_profile):
-    """A municipality page lists its profiles with their terms from the taxonomy memo (one
-    query for the task areas of all of them)."""
+def test_profile_lists_take_their_terms_from_the_cache_entry(client, make_profile):
+    """A municipality page lists its profiles with their terms from the taxonomy's cache
+    entry (one query for the task areas of all of them)."""
     from cooperations.models import LegalForm, TaskArea
 
     first = TaskArea.objects.create(name="Listenarchiv", slug="listen-archiv", sort_order=1)
@@ -568,7 +596,7 @@ def test_list_entries_are_shared_by_the_lists_and_follow_a_publish(client, make_
         html = fetch(client, county).content.decode()
     assert html.count("Geteilter Listeneintrag") == 1 and "Erste Fassung" in html
     entry_columns = [q["sql"] for q in queries if '"summary"' in q["sql"].split("FROM")[0]]
-    assert entry_columns == []  # the profile's pk only, the entry from the memo
+    assert entry_columns == []  # the profile's pk only, the entry from the cache
 
     page.summary = "Zweite Fassung der Beschreibung."
     page.save_revision().publish()

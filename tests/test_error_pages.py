@@ -35,7 +35,9 @@ def test_a_csrf_failure_with_a_stale_token_names_the_reason(csrf_client, site_tr
 
 
 def test_a_csrf_failure_under_api_is_json(csrf_client):
-    response = csrf_client.post("/api/v1/suche/", {"q": "x"})
+    # The API's operations take no POST (405, below); any other path under /api/ is
+    # checked for CSRF like the rest of the site.
+    response = csrf_client.post("/api/v1/gibt-es-nicht/", {"q": "x"})
     assert response.status_code == 403
     assert response["Content-Type"].startswith("application/json")
     assert "CSRF" in response.json()["errors"]["__all__"][0]
@@ -64,7 +66,7 @@ def test_too_many_fields_is_a_german_400(settings, site_tree):
 def test_an_oversize_request_under_api_is_json(settings, csrf_client, site_tree):
     csrf_client.get("/konto/anmelden/")  # the CSRF cookie: the check then reads the body
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
-    response = csrf_client.post("/api/v1/suche/", {"q": "x" * 1000})
+    response = csrf_client.post("/api/v1/gibt-es-nicht/", {"q": "x" * 1000})
     assert response.status_code == 413
     assert response["Content-Type"].startswith("application/json")
     assert "größer" in response.json()["errors"]["__all__"][0]
@@ -80,6 +82,14 @@ def test_unknown_json_api_paths_answer_json_404(url):
     assert response.json() == {
         "errors": {"__all__": ["Unter dieser Adresse gibt es keine Ressource."]}
     }
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_another_method_than_get_is_a_json_405(csrf_client, method):
+    response = getattr(csrf_client, method)("/api/v1/suche/")
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD"}
+    assert response.json() == {"errors": {"__all__": ["Nur GET (und HEAD) ist erlaubt."]}}
 
 
 def test_unknown_html_paths_still_answer_the_sites_404(site_tree):

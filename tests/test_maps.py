@@ -232,6 +232,18 @@ def test_municipality_outside_nrw_gets_a_point_map_with_its_partners(client, mak
 
 
 @pytest.mark.django_db
+def test_a_point_map_reads_the_municipalities_of_its_kreis_at_once(
+    client, site_tree, django_assert_max_num_queries
+):
+    """A Kreis with 107 municipalities (Bernkastel-Wittlich): the map's context is one query,
+    not one per municipality (a deferred Kreis column costs a query per row). Measured
+    uncached: a query string of its own."""
+    with django_assert_max_num_queries(40):
+        html = client.get("/gemeinden/07231001/", {"ungecacht": 1}).content.decode()
+    assert html.count("map-point--other") > 100
+
+
+@pytest.mark.django_db
 def test_kreisfreie_stadt_outside_nrw_shows_its_surroundings(client):
     html = client.get("/gemeinden/09162000/").content.decode()
     assert "Karte: München und die Gemeinden im Umkreis von 25 km" in html

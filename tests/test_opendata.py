@@ -294,17 +294,19 @@ def test_api_pagination(client, profile):
     first = client.get("/api/v1/steckbriefe/?page_size=3").json()
     assert (first["total"], first["page"], first["page_size"], first["num_pages"]) == (7, 1, 3, 3)
     assert len(first["results"]) == 3 and first["links"]["prev"] is None
-    assert "page=2" in first["links"]["next"] and "page_size=3" in first["links"]["next"]
+    # The links use the one convention (seite, pro_seite); page and page_size still work.
+    assert "seite=2" in first["links"]["next"] and "pro_seite=3" in first["links"]["next"]
     second = client.get(first["links"]["next"]).json()
     last = client.get("/api/v1/steckbriefe/?page_size=3&page=3").json()
     assert len(second["results"]) == 3 and len(last["results"]) == 1
-    assert last["links"]["next"] is None and "page=2" in last["links"]["prev"]
+    assert last["links"]["next"] is None and "seite=2" in last["links"]["prev"]
+    assert client.get("/api/v1/steckbriefe/?pro_seite=3&seite=3").json() == last
     seen = _ids(first) | _ids(second) | _ids(last)
     assert len(seen) == 7
     # Behind the last page: 200, empty results, the correct total; prev leads back.
     beyond = client.get("/api/v1/steckbriefe/?page_size=3&page=9").json()
     assert beyond["results"] == [] and beyond["total"] == 7
-    assert "page=3" in beyond["links"]["prev"] and beyond["links"]["next"] is None
+    assert "seite=3" in beyond["links"]["prev"] and beyond["links"]["next"] is None
     assert client.get("/api/v1/steckbriefe/?page_size=100").json()["page_size"] == 100
     default = client.get("/api/v1/steckbriefe/").json()
     assert default["page_size"] == 20 and len(default["results"]) == 7
@@ -328,6 +330,10 @@ def test_api_pagination(client, profile):
         ("startjahr_von=2015&startjahr_bis=2020", {"standesamt", "it"}),
         ("land=05&phase=umsetzung", {"it"}),
         ("aufgabe=jugendamt", set()),
+        # By name as well as by slug or key:
+        ("aufgabe=Standesamt", {"standesamt"}),
+        ("land=Nordrhein-Westfalen", {"standesamt", "it", "kreis"}),
+        ("kreis=Kreis%20Soest", {"standesamt", "kreis"}),
     ],
 )
 def test_api_filters(client, profiles, query, expected):
@@ -457,8 +463,8 @@ def test_openapi_document_validates_and_describes_the_responses(client, profiles
         "startjahr_von",
         "startjahr_bis",
         "geaendert_seit",
-        "page",
-        "page_size",
+        "seite",
+        "pro_seite",
     }
     checks = [
         ("/api/v1/steckbriefe/", "ProfilePage"),

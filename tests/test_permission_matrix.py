@@ -133,6 +133,8 @@ ROUTES = {
         case("/api/v1/suche/?q=Vertraulich", ALL_200),
     ],
     "api/openapi.json": [case("/api/openapi.json", ALL_200)],
+    "api/docs": [case("/api/docs", ALL_200)],
+    "api/": [case("/api/", "404 404 404 404 404 404")],
     "partnersuche/": [case("/partnersuche/", ALL_200)],
     "api/v1/partnersuche/": [case(f"/api/v1/partnersuche/?q={ERWITTE}", ALL_200)],
     "api/v1/partnersuche/orte/": [case("/api/v1/partnersuche/orte/?q=Erw", ALL_200)],
@@ -215,15 +217,15 @@ ROUTES = {
     "daten/kreise.csv": [case("/daten/kreise.csv", REGISTER)],
     "daten/kreise.json": [case("/daten/kreise.json", REGISTER)],
     "api/v1/steckbriefe/": [case("/api/v1/steckbriefe/", ALL_200, anon=[PROFILE_TITLE])],
-    "api/v1/steckbriefe/<id:pk>/": [
+    "api/v1/steckbriefe/<int:id>/": [
         case("/api/v1/steckbriefe/{profile_id}/", ALL_200, anon=[PUBLIC_EMAIL]),
         case("/api/v1/steckbriefe/{published_id}/", ALL_200, anon=[PUBLISHED_TITLE]),
         case("/api/v1/steckbriefe/{draft_id}/", "404 404 404 404 404 404"),
     ],
     "api/v1/gemeinden/": [case("/api/v1/gemeinden/", REGISTER)],
-    "api/v1/gemeinden/<str:ags>/": [case(f"/api/v1/gemeinden/{ERWITTE}/", ALL_200)],
+    "api/v1/gemeinden/<ags>/": [case(f"/api/v1/gemeinden/{ERWITTE}/", ALL_200)],
     "api/v1/kreise/": [case("/api/v1/kreise/", REGISTER)],
-    "api/v1/kreise/<str:key>/": [case("/api/v1/kreise/05974/", ALL_200)],
+    "api/v1/kreise/<key>/": [case("/api/v1/kreise/05974/", ALL_200)],
     "feeds/steckbriefe.rss": [case("/feeds/steckbriefe.rss", ALL_200, anon=[PROFILE_TITLE])],
     "feeds/steckbriefe.atom": [case("/feeds/steckbriefe.atom", ALL_200, anon=[PROFILE_TITLE])],
     # --- inventory (Bestandsaufnahme), reports (Meldungen), accessibility feedback ------

@@ -22,7 +22,7 @@ search_index = test_search_page.search_index
 
 @pytest.fixture(scope="module")
 def spec():
-    from search.openapi import openapi_document
+    from tests.test_api_contract import openapi_document
 
     return openapi_document()
 
@@ -130,8 +130,10 @@ def test_page_beyond_the_last_returns_the_last_with_a_notice(client, profiles):
         ({"seite": "9" * 20_000}, "seite", "„Seite“ muss zwischen 1 und 1.000 liegen"),
         ({"seite": "-1"}, "seite", "„Seite“ muss zwischen 1 und 1.000 liegen"),
         ({"startjahr_von": "abc"}, "startjahr_von", "„Startjahr von“ muss eine ganze Zahl sein"),
-        ({"umkreis": "-5"}, "umkreis", "Der Umkreis muss zwischen 1 und 300 km liegen."),
-        ({"umkreis": "0,5", "ort": "Erwitte"}, "umkreis", "zwischen 1 und 300 km"),
+        ({"umkreis": "-5"}, "umkreis", "„Umkreis in km“ muss zwischen 1 und 300 liegen."),
+        ({"umkreis": "0,5", "ort": "Erwitte"}, "umkreis", "zwischen 1 und 300"),
+        ({"pro_seite": ""}, "pro_seite", "der Parameter ist leer"),
+        ({"page": "0"}, "page", "„Seite“ muss zwischen 1 und 1.000 liegen."),
         ({"ort": "Xyzdorf"}, "ort", "Keine Gemeinde namens „Xyzdorf“ gefunden."),
     ],
 )
@@ -140,7 +142,7 @@ def test_bad_input_is_a_400_with_errors_per_parameter(
 ):
     _, data = get_json(client, API, status=400, **params)
 
-    validate_response(spec, "Error", data)
+    validate_response(spec, "SearchError", data)
     assert list(data["errors"]) == [field]
     assert any(message in error for error in data["errors"][field]), data
 
@@ -148,7 +150,7 @@ def test_bad_input_is_a_400_with_errors_per_parameter(
 def test_ambiguous_place_lists_candidates(client, profiles, spec):
     _, data = get_json(client, API, status=400, ort="Neuenkirchen")
 
-    validate_response(spec, "Error", data)
+    validate_response(spec, "SearchError", data)
     candidates = data["candidates"]["ort"]
     assert len(candidates) == 11
     assert {
@@ -203,7 +205,7 @@ def test_openapi_lists_every_parameter(spec):
 
     for facet in FACETS:
         parameter = parameters[facet.key]
-        assert parameter["in"] == "query" and parameter["explode"] is True
+        assert parameter["in"] == "query" and parameter.get("explode", True) is True
         assert parameter["schema"]["type"] == "array"
         assert facet.label in parameter["description"]
     for name in ("q", "seite", "pro_seite", "sortierung", "startjahr_von", "startjahr_bis"):
@@ -211,8 +213,11 @@ def test_openapi_lists_every_parameter(spec):
     # every value is described; no enum, because an unknown value is ignored, not refused
     assert all(f"`{key}`" in parameters["sortierung"]["description"] for key in SORTS)
     assert "enum" not in parameters["sortierung"]["schema"]
-    assert parameters["umkreis"]["schema"]["maximum"] == 300
+    radius = parameters["umkreis"]["schema"]
+    radius = next(s for s in radius.get("anyOf", [radius]) if s.get("type") == "number")
+    assert radius["maximum"] == 300
     assert parameters["seite"]["schema"]["maximum"] == 1000
+    assert "`page`" in parameters["seite"]["description"]  # the alias is documented
     assert set(operation["responses"]) >= {"200", "400"}
     facet_keys = spec["components"]["schemas"]["Facet"]["properties"]["key"]["enum"]
     assert facet_keys == [facet.key for facet in FACETS]

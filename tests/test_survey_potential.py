@@ -33,7 +33,6 @@ def consent(response):
 
 @pytest.fixture
 def interest():
-    data.clear_cache()
     campaign = make_campaign()
     # Three neighbours interested and named; Warstein interested but did not agree.
     consent(answer(campaign, ERWITTE, {"standesamt": INTERESTED}))
@@ -41,8 +40,7 @@ def interest():
     consent(answer(campaign, BAD_SASSENDORF, {"standesamt": INTERESTED}))
     answer(campaign, WARSTEIN, {"standesamt": INTERESTED})
     consent(answer(campaign, RUETHEN, {"standesamt": ALONE}))
-    yield campaign
-    data.clear_cache()
+    return campaign
 
 
 def test_survey_component_only_for_named_interest(interest):
@@ -66,7 +64,6 @@ def test_survey_component_only_for_named_interest(interest):
 
 
 def test_without_survey_data_the_component_is_zero(client):
-    data.clear_cache()
     snapshot = data.build_snapshot()
     assert snapshot.interests == ()
     response = client.get(f"/api/v1/partnersuche/?q={ERWITTE}&aufgabe=standesamt").json()
@@ -85,7 +82,6 @@ def test_potential_page_names_consenting_neighbours(interest, client):
         expires_on=timezone.localdate() + timedelta(days=30),
         status=EntryStatus.APPROVED,
     ).task_areas.add(TaskArea.objects.get(slug="standesamt"))
-    data.clear_cache()
     response = client.get("/bestandsaufnahme/potenzial/standesamt/")
     assert response.status_code == 200
     html = response.content.decode()

@@ -141,8 +141,9 @@ def test_submit_requires_every_answer_and_keeps_the_input(campaign, erwitte):
     data = {
         "action": "absenden",
         f"a{standesamt}-status": "gemeinsam",  # without a partner
+        f"a{standesamt}-since_year": "abc",
         f"a{bauhof}-status": "allein",
-        f"a{bauhof}-since_year": "abc",  # ignored? no: invalid input is an error
+        f"a{bauhof}-since_year": "abc",  # not "gemeinsam": the partner fields are not read
         "z-remarks": "Unsere Anmerkung",
     }
     page = client.post(f"/erhebungen/{campaign.pk}/", data)
@@ -150,11 +151,13 @@ def test_submit_requires_every_answer_and_keeps_the_input(campaign, erwitte):
     html = page.content.decode()
     assert 'class="error-summary"' in html
     vergabe = area("vergabe-beschaffung").pk
-    assert f'href="#id_a{vergabe}-status_0"' in html
+    assert f'href="#id_a{vergabe}-status_group"' in html
+    assert f'id="id_a{vergabe}-status_group"' in html
     question = "Wie erledigen Sie diese Aufgabe?"
     assert f"Vergabe und Beschaffung – {question}: Bitte eine Antwort wählen." in html
     assert f'href="#id_a{standesamt}-partners"' in html
-    assert f'href="#id_a{bauhof}-since_year"' in html
+    assert f'href="#id_a{standesamt}-since_year"' in html
+    assert f'href="#id_a{bauhof}-since_year"' not in html
     assert "Unsere Anmerkung" in html  # kept
     assert f'id="id_a{bauhof}-status_0" checked' in html
     assert not Response.objects.exists()  # nothing saved
@@ -295,6 +298,24 @@ def test_a_kreis_answers_for_itself_with_its_municipalities_as_choices(campaign)
     data = complete_answers(campaign, action="absenden")
     assert client_for(user).post(f"/erhebungen/{campaign.pk}/", data).status_code == 302
     assert Response.objects.get().county.key == "05974"
+
+
+def test_an_account_of_a_kreisfreie_stadt_answers_as_the_city(db):
+    """An account made for Köln's Kreis row answers as the municipality Köln, once."""
+    campaign = make_campaign(scope=Campaign.Scope.LIST, county=None)
+    campaign.counties.set([County.objects.get(key="05315")])
+    user = make_user("koeln")
+    MunicipalAccount.objects.create(
+        user=user, county=County.objects.get(key="05315"), verified=True
+    )
+    assert [m.ags for m in campaign.target_municipalities()] == [KOELN]
+    assert not campaign.target_counties().exists()
+    data = complete_answers(campaign, action="absenden")
+    assert client_for(user).post(f"/erhebungen/{campaign.pk}/", data).status_code == 302
+    assert Response.objects.get().municipality.ags == KOELN
+    coordinator = make_user("koordination", group=SURVEY_GROUP)
+    html = client_for(coordinator).get(f"/erhebungen/{campaign.pk}/fortschritt/").content
+    assert "<strong>1 von 1</strong>" in html.decode()
 
 
 def test_twenty_municipal_accounts_answer(db):
@@ -544,6 +565,7 @@ def test_group_members_manage_campaigns_in_the_admin(coordinator):
     client = client_for(coordinator)
     listing = client.get("/admin/snippets/surveys/campaign/")
     assert listing.status_code == 200
+    assert "Erhebungen: Fortschritt" in client.get("/admin/").content.decode()
     add = "/admin/snippets/surveys/campaign/add/"
     assert client.get(add).status_code == 200
     today = timezone.localdate()
@@ -568,6 +590,7 @@ def test_group_members_manage_campaigns_in_the_admin(coordinator):
     assert not Campaign.objects.filter(title="Kaputt").exists()
     editor = make_user("redaktion", group="Redaktion")
     assert client_for(editor).get(add).status_code in (302, 403)
+    assert "Erhebungen: Fortschritt" not in client_for(editor).get("/admin/").content.decode()
     assert Group.objects.get(name=SURVEY_GROUP).user_set.filter(pk=coordinator.pk).exists()
 
 

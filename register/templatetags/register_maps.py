@@ -12,8 +12,9 @@ Two ways to project:
 * ``render_map`` (the local maps of profiles, municipalities and Kreise) draws on a fixed
   grid with zoom levels a factor of √2 apart (``grid_level``), and the viewBox is the
   section of the grid the shapes cover. A boundary's path data on a level is then the same
-  on every map, so it is computed once per process and content generation (``paths``
-  memo) instead of once per page: drawing it was most of the cost of a map.
+  on every map, so it is computed once per process and content generation
+  (``caching.in_process``) instead of once per page: drawing it was most of the cost of a
+  map.
 """
 
 import math
@@ -166,7 +167,7 @@ def render_map(shapes, title, description="", map_id="karte", paths=None):
     """An inline <svg> for the shapes, or "" if none of them has coordinates.
 
     ``paths``: a dict kept by the caller in which bounds and path data of shapes with a
-    ``key`` are memoised (``boundary_map`` passes one per process and generation)."""
+    ``key`` are stored (``boundary_map`` passes one kept per process and generation)."""
     shapes = [shape for shape in shapes if rings(shape.geometry)]
     if not shapes:
         return ""
@@ -241,14 +242,9 @@ def _describe(shapes):
 def boundaries(request, municipalities):
     """{pk: GeoJSON geometry} of those ``municipalities`` that have a boundary.
 
-    Boundaries are the largest field of the register (about 5 KB of JSON each) and the same
-    few hundred are drawn on page after page: a boundary already loaded on the object is
-    used as it is; the others come from all boundaries, read at once and remembered per
-    process under the page cache's content generation (``caching.remember``; a map of a
-    partner without a boundary then needs no query either), so the queries that feed the
-    maps can leave them out (``defer("boundary")``). With the memos off only the wanted
-    ones are read."""
-    from kooperationsatlas import caching
+    Boundaries are the largest field of the register (about 5 KB of JSON each): the queries
+    that feed the maps leave them out (``defer("boundary")``); a boundary already loaded on
+    the object is used as it is, the others are read in one query."""
     from register.models import Municipality
 
     found, wanted = {}, []
@@ -258,16 +254,11 @@ def boundaries(request, municipalities):
         else:
             wanted.append(municipality.pk)
     if wanted:
-        with_boundary = Municipality.objects.filter(boundary__isnull=False).order_by()
-        if caching.memo_generation(request) is None:
-            with_boundary = with_boundary.filter(pk__in=wanted)
-            known = dict(with_boundary.values_list("pk", "boundary"))
-        else:
-            known = caching.remember(
-                request,
-                ("municipality-boundaries",),
-                lambda: dict(with_boundary.values_list("pk", "boundary")),
-            )
+        known = dict(
+            Municipality.objects.filter(pk__in=wanted, boundary__isnull=False)
+            .order_by()
+            .values_list("pk", "boundary")
+        )
         found.update((pk, known.get(pk)) for pk in wanted)
     return {pk: geometry for pk, geometry in found.items() if geometry}
 
@@ -311,7 +302,7 @@ def boundary_map(
     geometries = boundaries(request, highlighted + around)
     shapes = _shapes(around, geometries, False, link_context)
     shapes += _shapes(highlighted, geometries, True, link_highlighted)
-    paths = caching.remember(request, ("municipality-map-paths",), dict)
+    paths = caching.in_process(("municipality-map-paths",), dict, request)
     return render_map(shapes, title, description, map_id, paths=paths)
 
 
@@ -343,7 +334,7 @@ def partner_municipalities(partners):
 
 @dataclass(frozen=True)
 class Place:
-    """A municipality as a map needs it (from the register's memo, not a model instance)."""
+    """A municipality as a map needs it (not a model instance)."""
 
     pk: int
     name: str
@@ -353,38 +344,23 @@ class Place:
         return self.url
 
 
-def _border_graph():
-    """({municipality pk: pks of the municipalities bordering it}, {pk: Place}) of the
-    register's borders: two queries, remembered per content generation."""
-    from register.models import Municipality, Neighbourhood
-
-    graph = {}
-    for municipality_id, neighbour_id in Neighbourhood.objects.values_list(
-        "municipality_id", "neighbour_id"
-    ):
-        graph.setdefault(neighbour_id, set()).add(municipality_id)
-    ids = set().union(*graph.values()) if graph else set()
-    places = {
-        pk: Place(pk, name, register_url("register:municipality", ags))
-        for pk, name, ags in Municipality.objects.filter(pk__in=ids).values_list(
-            "pk", "name", "ags"
-        )
-    }
-    return graph, places
-
-
 @register.simple_tag(takes_context=True)
 def surrounding_municipalities(context, municipalities):
-    """Municipalities that border the given ones from outside, by name: context for a map."""
-    from kooperationsatlas import caching
+    """Municipalities that border the given ones from outside, by name: context for a map
+    (one query for the borders)."""
+    from register.models import Municipality, Neighbourhood
 
-    request = context.get("request")
-    ids = set(boundaries(request, municipalities))
+    ids = set(boundaries(context.get("request"), municipalities))
     if not ids:
         return []
-    graph, places = caching.remember(request, ("register-borders",), _border_graph)
-    around = set().union(*(graph.get(pk, ()) for pk in ids)) - ids
-    return sorted((places[pk] for pk in around), key=lambda place: place.name)
+    bordering = Neighbourhood.objects.filter(neighbour_id__in=ids).values("municipality_id")
+    rows = (
+        Municipality.objects.filter(pk__in=bordering)
+        .exclude(pk__in=ids)
+        .values_list("pk", "name", "ags")
+    )
+    places = [Place(pk, name, register_url("register:municipality", ags)) for pk, name, ags in rows]
+    return sorted(places, key=lambda place: place.name)
 
 
 # --- point maps: where no boundaries exist (outside NRW) ------------------------------

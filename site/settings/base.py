@@ -31,7 +31,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-INSTALLED_APPS = [
+# The project's own apps: a save or delete of any of their models makes cached pages stale
+# unless the model opts out (kooperationsatlas.caching.is_watched).
+PROJECT_APPS = [
     "kooperationsatlas",
     "register",
     "cooperations",
@@ -48,6 +50,10 @@ INSTALLED_APPS = [
     "reports",
     "legal",
     "surveys",
+]
+
+INSTALLED_APPS = [
+    *PROJECT_APPS,
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.redirects",
@@ -63,6 +69,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # its templates and static files: the API docs load nothing from a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,6 +88,7 @@ MIDDLEWARE = [
     "kooperationsatlas.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kooperationsatlas.security.SecurityHeadersMiddleware",
+    "kooperationsatlas.api.ApiMiddleware",  # CORS and the error envelope under /api/
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -89,8 +89,9 @@ MENU_INDEX_PAGES = (CooperationIndexPage, GuideIndexPage, FundingIndexPage, Even
 
 
 def _index_page_urls(request):
-    """URLs of the live index pages in the menu, by page class: one lookup per process and
-    content generation (and host, since a page's URL depends on the request's site)."""
+    """URLs of the live index pages in the menu, by page class: a cache entry per content
+    generation and host (a page's URL depends on the request's site), as every page shows
+    the menu."""
 
     def lookup():
         urls = {}
@@ -100,13 +101,13 @@ def _index_page_urls(request):
 
     if request is None:
         return lookup()
-    return caching.remember(request, ("menu-index-urls", request.get_host()), lookup)
+    return caching.entry(request, f"menu-index-urls:{request.get_host()}", lookup)
 
 
 @register.simple_tag(takes_context=True)
 def breadcrumb_ancestors(context, page):
     """[(title, url)] of the ancestors of ``page`` below the tree's root ("Start" for the
-    home page): one query per parent, process and content generation, not per page."""
+    home page): a cache entry per parent, host and content generation."""
     request = context.get("request")
 
     def lookup():
@@ -119,33 +120,27 @@ def breadcrumb_ancestors(context, page):
     if request is None or page.pk is None:
         return lookup()
     parent_path = page.path[: -page.steplen]
-    return caching.remember(request, ("breadcrumbs", parent_path, request.get_host()), lookup)
+    return caching.entry(request, f"breadcrumbs:{parent_path}:{request.get_host()}", lookup)
 
 
 def _menu_items(request):
-    """[(label, url)] of the main menu; reversed once per process and content generation."""
-
-    def lookup():
-        index_urls = _index_page_urls(request)
-        items = [
-            ("Start", "/"),
-            ("Kooperationen", index_urls.get(CooperationIndexPage)),
-            ("Suche", reverse("search:page")),
-            ("Partnersuche", reverse("matchmaking:page")),
-            ("Börse", reverse("boerse:list")),
-            ("Bestandsaufnahme", reverse("inventory:dashboard")),
-            ("Leitfäden", index_urls.get(GuideIndexPage)),
-            ("Förderung", index_urls.get(FundingIndexPage)),
-            ("Veranstaltungen", index_urls.get(EventIndexPage)),
-            ("Gemeinden", reverse("register:municipality_list")),
-            ("Kreise", reverse("register:county_list")),
-            ("Daten & Lizenzen", reverse("data_sources")),
-        ]
-        return [(label, url) for label, url in items if url]
-
-    if request is None:
-        return lookup()
-    return caching.remember(request, ("menu-items", request.get_host()), lookup)
+    """[(label, url)] of the main menu."""
+    index_urls = _index_page_urls(request)
+    items = [
+        ("Start", "/"),
+        ("Kooperationen", index_urls.get(CooperationIndexPage)),
+        ("Suche", reverse("search:page")),
+        ("Partnersuche", reverse("matchmaking:page")),
+        ("Börse", reverse("boerse:list")),
+        ("Bestandsaufnahme", reverse("inventory:dashboard")),
+        ("Leitfäden", index_urls.get(GuideIndexPage)),
+        ("Förderung", index_urls.get(FundingIndexPage)),
+        ("Veranstaltungen", index_urls.get(EventIndexPage)),
+        ("Gemeinden", reverse("register:municipality_list")),
+        ("Kreise", reverse("register:county_list")),
+        ("Daten & Lizenzen", reverse("data_sources")),
+    ]
+    return [(label, url) for label, url in items if url]
 
 
 @register.simple_tag(takes_context=True)

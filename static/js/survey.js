@@ -1,5 +1,7 @@
 /* Erhebung: hide the fields for "Gemeinsam mit anderen Kommunen" while another answer is
-   chosen. Without this script they are always shown and simply ignored by the server. */
+   chosen, and move the focus to the error summary after a failed submission. Without this
+   script the fields are always shown (the server ignores them) and the summary is read
+   out as an alert. */
 (function () {
   "use strict";
   var groups = document.querySelectorAll(".survey-joint[data-joint-for]");
@@ -18,4 +20,8 @@
     });
     update();
   });
+  var summary = document.getElementById("fehler");
+  if (summary) {
+    summary.focus();
+  }
 })();

@@ -27,6 +27,9 @@ ACCOUNT_AGS = "05974016"  # Erwitte: the municipal account acts for it
 # "vergessen" (Lippstadt) resets its password in the browser tests.
 OTHER_ACCOUNTS = {"nachbar": ("05974004", "Ordnungsamt"), "vergessen": ("05974028", "Bauamt")}
 BOERSE_TITLE = "Testangebot der Browser-Tests: gemeinsames Standesamt"
+SURVEY_TITLE = "Testerhebung der Browser-Tests"
+# One verified account per browser run of the survey journey (each body answers once).
+SURVEY_ACCOUNTS = {"erhebung1": "05974020", "erhebung2": "05974036", "erhebung3": "05974008"}
 
 
 def build():
@@ -38,13 +41,14 @@ def build():
     call_command("load_funding_programmes")
     call_command("setup_events")
     commands = get_commands()
-    for optional in ("load_guides", "load_legal_pages"):
+    for optional in ("load_guides", "load_legal_pages", "setup_survey_example"):
         if optional in commands:
             call_command(optional)
     call_command("rebuild_search_index", "--no-progress")
     create_users()
     create_test_event()
     create_boerse_entry()
+    create_survey_campaign()
 
 
 def create_users():
@@ -105,6 +109,43 @@ def create_boerse_entry():
         published_at=now,
     )
     entry.task_areas.add(TaskArea.objects.get(slug="standesamt"))
+
+
+def create_survey_campaign():
+    """An open Erhebung asking Kreis Soest and its municipalities, and the accounts that
+    answer it; only in this throw-away site, without answers, and its title says that it is
+    a test."""
+    from datetime import timedelta
+
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from accounts.models import MunicipalAccount
+    from cooperations.taxonomy import TaskArea
+    from register.models import County, Municipality
+    from surveys.models import Campaign
+
+    for username, ags in SURVEY_ACCOUNTS.items():
+        user = User.objects.create_user(
+            username, email=f"{username}@example.org", password=PASSWORD, first_name="Test"
+        )
+        MunicipalAccount.objects.create(
+            user=user, municipality=Municipality.objects.get(ags=ags), verified=True
+        )
+
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        title=SURVEY_TITLE,
+        description="Nur ein Test der Browser-Tests, keine echte Erhebung.",
+        starts_on=today - timedelta(days=1),
+        deadline=today + timedelta(days=30),
+        scope=Campaign.Scope.COUNTY,
+        county=County.objects.get(key="05974"),
+        ask_cooperation_interest=True,
+    )
+    campaign.task_areas.set(
+        TaskArea.objects.filter(slug__in=["standesamt", "bauhof", "vergabe-beschaffung"])
+    )
 
 
 def create_test_event():

@@ -80,6 +80,13 @@ def proposal_form(page, login):
     expect(page.get_by_role("heading", level=1)).to_have_text("Steckbrief ergänzen")
 
 
+def survey_form(page, login):
+    """The questionnaire of the served site's test campaign (sitebuilder.py) for Erwitte."""
+    login(page, "kommune", next_url="/erhebungen/")
+    page.get_by_role("link", name="Testerhebung der Browser-Tests").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testerhebung der Browser-Tests")
+
+
 def programme(page, login):
     page.goto("/foerderung/")
     first_link_below(page, "/foerderung/")
@@ -129,6 +136,8 @@ PAGES = {
     "suchauftraege": as_municipal_account("/benachrichtigungen/"),
     "barrierefreiheit-rueckmeldung": goto("/barrierefreiheit/rueckmeldung/"),
     "meldung-formular": as_municipal_account("/konto/meldungen/neu/"),
+    "erhebungen": as_municipal_account("/erhebungen/"),
+    "erhebung-formular": survey_form,
 }
 
 # A desktop and a phone viewport (px).

@@ -160,7 +160,7 @@ def test_search_page_and_api_show_the_notice(client, elasticsearch_down, indexed
     assert "Ersatzbetrieb" in content
     assert "Standesamt Hellweg" in content
 
-    api = client.get(reverse("search:api"), {"q": "Standesamt"})
+    api = client.get(reverse("api:search"), {"q": "Standesamt"})
     assert api.status_code == 200
     assert service.FALLBACK_NOTICE in str(api.json())
 
