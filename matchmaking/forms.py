@@ -34,6 +34,7 @@ WEIGHT_PARAMS = {
     "ties": "gewicht_zusammenarbeit",
     "experience": "gewicht_erfahrung",
     "boerse": "gewicht_boerse",
+    "survey": "gewicht_erhebung",
 }
 
 

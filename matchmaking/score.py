@@ -67,6 +67,13 @@ COMPONENTS = (
         "offenes Angebot oder Gesuch in der Kooperationsbörse",
         fitted=False,
     ),
+    ComponentSpec(
+        "survey",
+        "Interesse laut Erhebung",
+        "hat in einer Erhebung Interesse oder eine geplante Zusammenarbeit angegeben "
+        "(nur mit Zustimmung, genannt zu werden)",
+        fitted=False,
+    ),
 )
 COMPONENT_NAMES = tuple(spec.name for spec in COMPONENTS)
 FITTED_NAMES = tuple(spec.name for spec in COMPONENTS if spec.fitted)
@@ -163,10 +170,22 @@ class BoerseEntry:
 
 
 @dataclass(frozen=True)
+class SurveyInterest:
+    """A body that said in a campaign it plans or wants to cooperate in a task area, and
+    agreed to be named for it."""
+
+    body: int
+    task_area: int
+    planned: bool  # "geplant" (else "Interesse")
+    campaign: str  # the campaign's title
+
+
+@dataclass(frozen=True)
 class Snapshot:
     bodies: Bodies
     cooperations: tuple = ()
     entries: tuple = ()
+    interests: tuple = ()  # SurveyInterest, of the latest campaign with results
     area_names: dict = field(default_factory=dict)  # task area id -> name
     area_parents: dict = field(default_factory=dict)  # task area id -> parent id or None
     version: tuple = ()
@@ -465,6 +484,20 @@ class Scorer:
             boerse[body] = max(value for value, _ in items)
         self.values["boerse"] = boerse
 
+        self.interests = {}  # body -> [(value, SurveyInterest)]
+        for interest in snapshot.interests:
+            if interest.body == query:
+                continue
+            factor = _matches(
+                frozenset((interest.task_area,)), self.matched, self.related, self.any_area
+            )
+            if factor:
+                self.interests.setdefault(interest.body, []).append((factor, interest))
+        survey = np.zeros(n)
+        for body, items in self.interests.items():
+            survey[body] = max(value for value, _ in items)
+        self.values["survey"] = survey
+
         self.total = sum(self.values[name] * self.weights[name] for name in COMPONENT_NAMES)
         self.eligible = np.isfinite(self.distance)
         self.eligible[query] = False
@@ -595,6 +628,19 @@ class Scorer:
                 else:
                     parts.append(f"bietet in der Börse {areas} an („{entry.title}“)")
             return "; ".join(parts)
+        if name == "survey":
+            found = sorted(self.interests[body], key=lambda x: (-x[0], x[1].task_area))
+            campaign = found[0][1].campaign
+            areas = ", ".join(
+                dict.fromkeys(self.snapshot.area_names.get(i.task_area, "") for _, i in found[:3])
+            )
+            kinds = {i.planned for _, i in found[:3]}
+            said = (
+                "plant eine Zusammenarbeit bei"
+                if kinds == {True}
+                else "hat Interesse an Zusammenarbeit bei"
+            )
+            return f"{said} {areas} (Erhebung „{campaign}“)"
         return ""
 
     def explain(self, body, rank):

@@ -25,6 +25,7 @@ HAND_WEIGHTS = {
     "ties": 2.0,
     "experience": 0.5,
     "boerse": 1.0,
+    "survey": 1.0,
 }
 
 
