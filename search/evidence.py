@@ -5,9 +5,10 @@ Every clause of a query (``analysis.Clause``: a word with its synonyms) must mat
 somewhere; *where* it matches is the evidence:
 
 * ``CONFIRMED``: every clause is in the title, the partners (with their places) or the
-  summary (the profile's own statement of what it is about), or in the text *and* in the
-  task areas, forms or tags: the profile is about it (a procurement pool that says
-  "Beschaffung" and is tagged "Vergabe und Beschaffung");
+  summary (the profile's own statement of what it is about; there as a word, not only as
+  a compound part), or in the text *and* in the task areas, forms or tags: the profile
+  is about it (a procurement pool that says "Beschaffung" and is tagged "Vergabe und
+  Beschaffung");
 * ``TEXT``: every clause is at least in the profile's text, or in the title or partners;
   a single mention in passing ("… etwa Gewerbegebiet und Feuerwehr") is enough;
 * anything else (``ANY``): some clause matches only through a task-area name, a form or a
@@ -30,6 +31,10 @@ LEVELS = (CONFIRMED, TEXT, ANY)  # best first
 STRONG_FIELDS = ("title", "partners", "places", "summary")
 TEXT_FIELDS = ("body",)
 LABEL_FIELDS = ("keywords",)
+# Of these strong fields only the words are strong; their compound parts count as text
+# (a partner "Wasserbeschaffungsverband" or "Rechenzentrumskosten" in a summary is no
+# Beschaffung, no Rechenzentrum). A title's parts stay strong ("Archivkooperation Lohmar").
+PARTS_ARE_TEXT = ("partners", "places", "summary")
 
 
 def chosen_level(has_matches, *, guessed=False):

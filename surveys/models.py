@@ -357,6 +357,14 @@ class Response(BodyReference):
         blank=True,
     )
     remarks = models.TextField("Anmerkungen", max_length=2000, blank=True)
+    interest_public = models.BooleanField(
+        "Interesse darf genannt werden",
+        default=False,
+        help_text="Wo wir „geplant“ oder „Interesse“ angeben, darf der Kooperationsatlas uns "
+        "mit Namen als interessiert zeigen (Potenzialkarte, Partnersuche), damit andere "
+        "Kommunen über die Kooperationsbörse Kontakt aufnehmen können. Adressen werden nicht "
+        "gezeigt. Ohne diese Zustimmung gehen unsere Antworten nur in die Zahlen ein.",
+    )
 
     submitted_at = models.DateTimeField("Abgesendet am", null=True, blank=True)
     submitted_by = models.ForeignKey(

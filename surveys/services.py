@@ -189,6 +189,8 @@ def save_response(campaign, respondent, extra, answers, *, submit, now=None):
     for name in ("digitalisation", "staff_shortage", "cooperation_interest", "remarks"):
         if name in extra:
             setattr(response, name, extra[name] or "")
+    if "interest_public" in extra:
+        response.interest_public = bool(extra["interest_public"])
     if respondent.invitation is not None:
         response.invitation = respondent.invitation
     if submit:

@@ -87,7 +87,13 @@ def _questionnaire(campaign, respondent, response, data=None, *, submitting=Fals
     if response is not None:
         initial = {
             name: getattr(response, name)
-            for name in ("digitalisation", "staff_shortage", "cooperation_interest", "remarks")
+            for name in (
+                "digitalisation",
+                "staff_shortage",
+                "cooperation_interest",
+                "remarks",
+                "interest_public",
+            )
         }
     extra = ExtraQuestionsForm(data, prefix="z", campaign=campaign, initial=initial)
     # Checkbox ids run on across the groups: id_a5-neighbours_0, _1, …
@@ -107,7 +113,7 @@ def _error_summary(forms, extra):
         for name, errors in form.errors.items():
             bound = form[name]
             grouped = name in ("status", "neighbours", "shared_service_centre") or (
-                form is extra and name != "remarks"
+                form is extra and name not in ("remarks", "interest_public")
             )
             anchor = f"{bound.auto_id}_group" if grouped else bound.auto_id
             prefix = f"{form.legend} – " if form is not extra else ""

@@ -239,6 +239,10 @@ ROUTES = {
         case("/bestandsaufnahme/erhebung/{campaign_id}/standesamt/", ALL_200),
         case("/bestandsaufnahme/erhebung/{campaign_id}/abwasser/", "404 404 404 404 404 404"),
     ],
+    "bestandsaufnahme/potenzial/<slug:aufgabe>/": [
+        case("/bestandsaufnahme/potenzial/standesamt/?kreis=05974", ALL_200),
+        case("/bestandsaufnahme/potenzial/gibt-es-nicht/", "404 404 404 404 404 404"),
+    ],
     "daten/erhebung-<int:pk>.csv": [
         case("/daten/erhebung-{campaign_id}.csv", ALL_200),
         case("/daten/erhebung-{example_campaign_id}.csv", "404 404 404 404 404 404"),

@@ -127,6 +127,24 @@ def test_the_summary_is_strong_evidence(engine):
     assert ids(engine, "Entgeltabrechnung") == {4}
 
 
+def test_compound_parts_of_partners_and_summary_count_as_text(db):
+    # A partner "Wasserbeschaffungsverband" is no Beschaffung; its words are strong.
+    partner = document(
+        20,
+        "Lohnbuchhaltung",
+        "Die Stadt rechnet die Löhne ab.",
+        summary="Die Stadt übernimmt die Lohnbuchhaltung.",
+        partners=["Stadt Wetzlar", "Wasserbeschaffungsverband Süd"],
+        keywords=["Personal und Beihilfe"],
+    )
+    engine = EmbeddedEngine()
+    engine.rebuild([DOCUMENTS[1], partner])
+    assert ids(engine, "Beschaffung") == {2}
+    assert ids(engine, "Wetzlar") == {20}
+    engine.rebuild([partner])
+    assert ids(engine, "Beschaffung") == {20}  # nothing stronger: the part is a hit
+
+
 def test_mentions_in_the_text_are_hits_when_nothing_is_stronger(engine):
     # "Uniformen" occurs only in the text of 3.
     assert ids(engine, "Uniformen") == {3}
@@ -251,7 +269,21 @@ def test_elasticsearch_confirmed_filter_uses_the_strong_fields_or_text_and_label
         {tuple(elastic.TEXT_ONLY)},
         {tuple(elastic.LABELS)},
     ]
-    assert {f.split("^")[0] for f in elastic.STRONG} == set(evidence.STRONG_FIELDS)
+    strong = {f.split("^")[0].removesuffix(".words") for f in elastic.STRONG}
+    assert strong == set(evidence.STRONG_FIELDS)
+
+
+def test_elasticsearch_strong_fields_are_words_without_compound_parts():
+    mapping = elastic.index_body("t")["mappings"]["properties"]
+    for name in evidence.PARTS_ARE_TEXT:
+        assert mapping[name]["fields"]["words"]["analyzer"] == elastic.GERMAN_SEARCH
+        assert f"{name}.words^{elastic.BOOSTS[name]:g}" in elastic.STRONG
+        assert f"{name}^{elastic.BOOSTS[name]:g}" in elastic.TEXT_ONLY
+    # The search analyzer is the index chain without the decompounder.
+    analyzers = elastic.analysis_settings()["analyzer"]
+    assert "atlas_decompound" in analyzers[elastic.GERMAN]["filter"]
+    assert "atlas_decompound" not in analyzers[elastic.GERMAN_SEARCH]["filter"]
+    assert "title^4" in elastic.STRONG
 
 
 def test_elasticsearch_text_filter_and_any_level():

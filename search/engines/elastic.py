@@ -66,10 +66,14 @@ def _fields(names):
 
 
 TEXT_FIELDS = _fields(BOOSTS)
-# The fields by the evidence they give (search/evidence.py).
-STRONG = _fields(evidence.STRONG_FIELDS)
-STRONG_AND_TEXT = _fields(evidence.STRONG_FIELDS + evidence.TEXT_FIELDS)
-TEXT_ONLY = _fields(evidence.TEXT_FIELDS)
+# The fields by the evidence they give (search/evidence.py): the strong fields' words
+# (``.words``: no compound parts) are strong, their parts count as text.
+STRONG = [
+    field.replace(name, f"{name}.words", 1) if name in evidence.PARTS_ARE_TEXT else field
+    for name, field in zip(evidence.STRONG_FIELDS, _fields(evidence.STRONG_FIELDS), strict=True)
+]
+TEXT_ONLY = _fields(evidence.PARTS_ARE_TEXT + evidence.TEXT_FIELDS)
+STRONG_AND_TEXT = STRONG + TEXT_ONLY
 LABELS = _fields(evidence.LABEL_FIELDS)
 FACET_SIZE = 1000  # every value of a facet is listed (there are about 400 Kreise)
 MAX_PAGE_SIZE = 100
@@ -87,6 +91,10 @@ def _german_text(**kwargs):
     return Text(analyzer=GERMAN, search_analyzer=GERMAN_SEARCH, **kwargs)
 
 
+def _words_text():
+    return Text(analyzer=GERMAN_SEARCH)  # the chain without the decompounder
+
+
 # Everything a user may type is also copied into all_text (every word must match
 # somewhere) and suggest (the vocabulary of "Meinten Sie …?").
 _COPY = ["all_text", "suggest"]
@@ -98,11 +106,12 @@ class ProfileDocument(Document):
     id = Integer()
     title = _german_text(copy_to=_COPY, fields={"sort": Keyword(normalizer=SORT_NORMALIZER)})
     url = Keyword(index=False)
-    summary = _german_text()
+    # ``words``: without compound parts, the strong evidence of evidence.PARTS_ARE_TEXT.
+    summary = _german_text(fields={"words": _words_text()})
     body = _german_text(copy_to=_COPY)
-    partners = _german_text(copy_to=_COPY, fields={"raw": Keyword()})
+    partners = _german_text(copy_to=_COPY, fields={"raw": Keyword(), "words": _words_text()})
     keywords = _german_text(copy_to=_COPY, fields={"raw": Keyword()})
-    places = _german_text(copy_to=_COPY)
+    places = _german_text(copy_to=_COPY, fields={"words": _words_text()})
     published_at = Date()
     start_year = Integer()
     partner_count = Integer()

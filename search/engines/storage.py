@@ -39,13 +39,19 @@ def analysed_text(text):
     Words come first in their order, compound parts after them, so the words of a phrase
     stay adjacent (Elasticsearch puts parts at the same position as their word).
     """
+    words, parts = analysed_words_and_parts(text)
+    return " ".join(words + parts)
+
+
+def analysed_words_and_parts(text):
+    """([word terms in order], [compound-part terms]) of ``text``."""
     words, parts = [], []
     for token in tokenise(text):
         term, part_terms = analyse_token(token)
         if term is not None:
             words.append(term)
             parts.extend(part_terms)
-    return " ".join(words + parts)
+    return words, parts
 
 
 def title_sort_key(title):
@@ -90,12 +96,15 @@ def stored_row(document):
         ]
     )
     meta = "\n".join(document.get("keywords") or [])
+    # The compound parts of partner names, places and the summary count as text, not as
+    # strong evidence (evidence.PARTS_ARE_TEXT): they go to the body.
+    extra_words, extra_parts = analysed_words_and_parts(extra)
     return StoredRow(
         page_id=int(document["id"]),
         document=document,
         title_terms=analysed_text(title),
-        extra_terms=analysed_text(extra),
-        body_terms=analysed_text(document.get("body") or ""),
+        extra_terms=" ".join(extra_words),
+        body_terms=" ".join([analysed_text(document.get("body") or ""), *extra_parts]),
         meta_terms=analysed_text(meta),
         title_key=title_sort_key(title),
         published_at=parse_datetime(published) if published else None,
