@@ -18,6 +18,7 @@ documentation at ``/api/docs`` (Swagger UI from django-ninja's own static files)
 """
 
 import math
+from typing import Annotated
 
 from django.http import Http404, JsonResponse, QueryDict
 from django.utils.cache import patch_cache_control
@@ -159,6 +160,14 @@ def _decimal_comma(value):
 # A text parameter without control characters; a number that may be written "12,5".
 PRINTABLE = BeforeValidator(_no_control_characters)
 DECIMAL_COMMA = BeforeValidator(_decimal_comma)
+Number = Annotated[float | None, DECIMAL_COMMA]
+
+
+def number_field(low, high, title, description):
+    """An optional finite ``Number`` from ``low`` to ``high``."""
+    return Field(
+        None, ge=low, le=high, allow_inf_nan=False, title=title, description=description
+    )
 
 
 def page_field(max_page, description=""):
