@@ -292,6 +292,15 @@ def cached(max_age):
     return decorator
 
 
+# What each status means, in the document's language.
+STATUS_DESCRIPTIONS = {
+    200: "Erfolg",
+    400: "Ungültige Parameter, mit Begründung je Parameter",
+    404: "Nicht gefunden",
+    503: "Vorübergehend nicht verfügbar",
+}
+
+
 def get(router, path, *, url_name, params=(), max_age=0, **options):
     """Register ``view`` as the GET operation at ``path`` (HEAD answers the same, without
     its own entry in the document)."""
@@ -299,6 +308,12 @@ def get(router, path, *, url_name, params=(), max_age=0, **options):
     def decorator(view):
         PARAMETERS[url_name] = tuple(params)
         decorate_view(cached(max_age))(view)
+        options["openapi_extra"] = {
+            "responses": {
+                status: {"description": STATUS_DESCRIPTIONS[status]}
+                for status in options.get("response", {})
+            }
+        }
         router.add_api_operation(path, ["GET"], view, url_name=url_name, **options)
         router.add_api_operation(
             path, ["HEAD"], view, url_name=url_name, include_in_schema=False, **options
