@@ -15,6 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kooperationsatlas.numbers import de_km, de_number
+from register.constants import SIZE_CLASS_LABELS, size_class
+
 EARTH_RADIUS_KM = 6371.0088
 DISTANCE_SCALE_KM = 25.0  # the distance value falls to 1/e at this distance
 BORDER_FULL_KM = 10.0  # a shared border this long (or longer) counts fully
@@ -23,7 +26,6 @@ PROVIDER_ROLES = {"lead", "provider"}
 RELATED_AREA_FACTOR = 0.5  # a neighbouring task area (same parent) counts half
 ANY_AREA_FACTOR = 0.5  # without a chosen task area, experience anywhere counts half
 # Destatis Gemeindegrößenklassen (lower bounds, inhabitants).
-SIZE_CLASSES = (0, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 
 
 MAX_WEIGHT = 10.0
@@ -314,25 +316,6 @@ DEFAULT_WEIGHTS = load_weights()
 # --- helpers -------------------------------------------------------------------------------
 
 
-def de_int(number):
-    return f"{round(number):,}".replace(",", ".")
-
-
-def de_km(km):
-    return f"{km:.1f}".replace(".", ",") if km < 10 else de_int(km)
-
-
-def size_class(population):
-    return sum(1 for bound in SIZE_CLASSES if population >= bound) - 1
-
-
-def size_class_label(cls):
-    low = SIZE_CLASSES[cls]
-    if cls + 1 < len(SIZE_CLASSES):
-        return f"{de_int(low)} bis unter {de_int(SIZE_CLASSES[cls + 1])} Einw."
-    return f"ab {de_int(low)} Einw."
-
-
 def distances_km(bodies, query):
     """Great-circle distance of every body's centre from the query's centre."""
     lat0, lon0 = bodies.lat[query], bodies.lon[query]
@@ -594,12 +577,12 @@ class Scorer:
             return f"ebenfalls im Regierungsbezirk {b.district_names.get(int(b.district[q]), '')}"
         if name == "size":
             ours, theirs = b.population[q], b.population[body]
-            text = f"({de_int(theirs)} / {de_int(ours)} Einw.)"
+            text = f"({de_number(theirs, 0)} / {de_number(ours, 0)} Einw.)"
             cls = size_class(theirs)
             same_class = cls == size_class(ours) and b.level[body] == b.level[q] == MUNICIPALITY
             text = f"ähnliche Größe {text}" if value >= 0.5 else f"Größe {text}"
             if same_class:
-                text += f", gleiche Größenklasse ({size_class_label(cls)})"
+                text += f", gleiche Größenklasse ({SIZE_CLASS_LABELS[cls]})"
             return text
         if name == "kind":
             return f"ebenfalls {b.kinds[body]}"

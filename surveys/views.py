@@ -63,7 +63,7 @@ def campaign_list(request):
 
 def _questionnaire(campaign, respondent, response, data=None, *, submitting=False):
     """The forms of the questionnaire, filled from ``data`` or from the saved response."""
-    groups = neighbour_choices(**respondent.body_filter())
+    groups = neighbour_choices(**respondent.body_fields())
     values = {value for _, choices in groups for value, _ in choices}
     saved = {answer.task_area_id: answer for answer in response.answers.all()} if response else {}
     own = ("m", respondent.municipality.pk) if respondent.municipality else (

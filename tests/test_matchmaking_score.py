@@ -342,14 +342,6 @@ def test_unknown_body_and_missing_centre():
     assert D not in [s.body for s in score.suggest(snapshot, A)]
 
 
-def test_german_number_formatting():
-    assert score.de_int(16300) == "16.300"
-    assert score.de_km(3.94) == "3,9"
-    assert score.de_km(12.4) == "12"
-    assert score.size_class_label(score.size_class(16_300)) == "10.000 bis unter 20.000 Einw."
-    assert score.size_class_label(score.size_class(600_000)) == "ab 500.000 Einw."
-
-
 def _experience_by_definition(snapshot, matched, related, any_area):
     """The experience component straight from its definition, one cooperation at a time."""
     found = {}
