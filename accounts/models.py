@@ -2,31 +2,16 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+
+from register.models import BodyReference
 
 
-class MunicipalAccount(models.Model):
+class MunicipalAccount(BodyReference):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="municipal_account",
         verbose_name="Benutzer",
-    )
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="accounts",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="accounts",
-        verbose_name="Kreis",
     )
     function = models.CharField("Funktion", max_length=200, blank=True)
     verified = models.BooleanField(
@@ -36,34 +21,16 @@ class MunicipalAccount(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(BodyReference.Meta):
         verbose_name = "Kommunales Konto"
         verbose_name_plural = "Kommunale Konten"
-        constraints = [
-            models.CheckConstraint(
-                name="account_for_exactly_one_body",
-                condition=Q(municipality__isnull=False, county__isnull=True)
-                | Q(municipality__isnull=True, county__isnull=False),
-            )
-        ]
 
     def __str__(self):
         return f"{self.user} ({self.body})"
 
-    @property
-    def body(self):
-        """The municipality or Kreis this account acts for."""
-        return self.municipality or self.county
-
-    def acts_for(self, *, municipality=None, county=None):
-        if municipality is not None:
-            return self.municipality_id == municipality.pk
-        if county is not None:
-            return self.county_id == county.pk
-        return False
 
 
-class AccessRequest(models.Model):
+class AccessRequest(BodyReference):
     """A municipal employee asks for an account; the moderation verifies and decides.
 
     Approving creates (or activates) the user and a verified ``MunicipalAccount`` for the
@@ -79,22 +46,6 @@ class AccessRequest(models.Model):
     email = models.EmailField("Dienstliche E-Mail-Adresse", max_length=254)
     function = models.CharField("Funktion oder Dienststelle", max_length=200, blank=True)
     phone = models.CharField("Telefon (dienstlich)", max_length=50, blank=True)
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Kreis",
-    )
     message = models.TextField("Nachricht an die Moderation", max_length=2000, blank=True)
     status = models.CharField(
         "Entscheidung", max_length=20, choices=Status.choices, default=Status.OPEN
@@ -130,26 +81,10 @@ class AccessRequest(models.Model):
     decided_at = models.DateTimeField("Entschieden am", null=True, blank=True)
     created_at = models.DateTimeField("Eingegangen am", auto_now_add=True)
 
-    class Meta:
+    class Meta(BodyReference.Meta):
         ordering = ["-created_at"]
         verbose_name = "Zugangsantrag"
         verbose_name_plural = "Zugangsanträge"
-        constraints = [
-            models.CheckConstraint(
-                name="access_request_for_exactly_one_body",
-                condition=Q(municipality__isnull=False, county__isnull=True)
-                | Q(municipality__isnull=True, county__isnull=False),
-            )
-        ]
 
     def __str__(self):
         return f"{self.name} ({self.body})"
-
-    @property
-    def body(self):
-        return self.municipality or self.county
-
-    @property
-    def body_name(self):
-        body = self.body
-        return getattr(body, "display_name", None) or body.name

@@ -2,9 +2,10 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from register.models import BodyReference
 
 
 class EntryKind(models.TextChoices):
@@ -29,7 +30,7 @@ class BoerseEntryQuerySet(models.QuerySet):
         return self.filter(status=EntryStatus.APPROVED, expires_on__lt=timezone.localdate())
 
 
-class BoerseEntry(models.Model):
+class BoerseEntry(BodyReference):
     # Approved entries appear in the partner search and the sitemap: saving one makes the
     # cached pages stale (kooperationsatlas.caching.is_watched).
     shown_on_public_pages = True
@@ -40,23 +41,7 @@ class BoerseEntry(models.Model):
     task_areas = models.ManyToManyField(
         "cooperations.TaskArea", related_name="boerse_entries", verbose_name="Aufgabenbereiche"
     )
-    # The body that posts: exactly one municipality or Kreis.
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="boerse_entries",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="boerse_entries",
-        verbose_name="Kreis",
-    )
+    # The body that posts: exactly one municipality or Kreis (BodyReference).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -90,28 +75,17 @@ class BoerseEntry(models.Model):
 
     objects = BoerseEntryQuerySet.as_manager()
 
-    class Meta:
+    class Meta(BodyReference.Meta):
         ordering = ["-published_at", "-created_at"]
         verbose_name = "Börsen-Eintrag"
         verbose_name_plural = "Börsen-Einträge"
         permissions = [("moderate_boerseentry", "Kann Börsen-Einträge moderieren")]
-        constraints = [
-            models.CheckConstraint(
-                name="boerse_entry_for_exactly_one_body",
-                condition=Q(municipality__isnull=False, county__isnull=True)
-                | Q(municipality__isnull=True, county__isnull=False),
-            )
-        ]
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.title}"
 
     def get_absolute_url(self):
         return reverse("boerse:detail", args=[self.pk])
-
-    @property
-    def body(self):
-        return self.municipality or self.county
 
     @property
     def is_public(self):

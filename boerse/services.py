@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas import links, mail
+from register.constants import MAX_RADIUS_KM  # noqa: F401  (the form's limit)
 from register.geo import county_centre, distance_km
 
 from .models import BoerseEntry, EntryKind, EntryMatch, EntryStatus
@@ -19,7 +19,6 @@ from .signals import entry_approved
 logger = logging.getLogger(__name__)
 
 MODERATE_PERMISSION = "boerse.moderate_boerseentry"
-MAX_RADIUS_KM = 300
 MAX_VALIDITY_DAYS = 365  # an entry runs for at most twelve months from today
 RENEW_WINDOW_DAYS = 30  # renewal opens this many days before expiry
 
@@ -55,18 +54,12 @@ def is_moderator(user):
 
 def body_filter(account):
     """Q for the entries posted for the account's body."""
-    if account.municipality_id:
-        return Q(municipality_id=account.municipality_id)
-    return Q(county_id=account.county_id)
+    return account.body_filter()
 
 
 def acts_for_entry(user, entry):
     account = account_of(user)
-    if account is None:
-        return False
-    if entry.municipality_id:
-        return account.acts_for(municipality=entry.municipality)
-    return account.acts_for(county=entry.county)
+    return account is not None and account.same_body(entry)
 
 
 def can_view(user, entry):
@@ -206,10 +199,6 @@ def regions_overlap(a, b):
     return all(distance <= radius for _, radius in radii if radius)
 
 
-def same_body(a, b):
-    return (a.municipality_id, a.county_id) == (b.municipality_id, b.county_id)
-
-
 def find_matches(entry):
     """Public entries of the opposite kind that fit this one."""
     areas = related_task_area_ids(entry)
@@ -223,7 +212,7 @@ def find_matches(entry):
         .select_related("municipality", "county", "created_by")
         .distinct()
     )
-    return [c for c in candidates if not same_body(entry, c) and regions_overlap(entry, c)]
+    return [c for c in candidates if not entry.same_body(c) and regions_overlap(entry, c)]
 
 
 def notify_match(match):

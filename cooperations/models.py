@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from register.models import NO_BODY, ONE_BODY, BodyReference
+
 from . import taxonomy
 from .taxonomy import CooperationModel, LegalForm, Motive, TaskArea
 
@@ -543,26 +545,11 @@ def with_terms(request, profiles):
     return profiles
 
 
-class CooperationPartner(Orderable):
-    """One party to a cooperation: a municipality, a Kreis, or another organisation."""
+class CooperationPartner(BodyReference, Orderable):
+    """One party to a cooperation: a municipality, a Kreis (BodyReference), or another
+    organisation."""
 
     page = ParentalKey(CooperationPage, on_delete=models.CASCADE, related_name="partners")
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partnerships",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="partnerships",
-        verbose_name="Kreis",
-    )
     organisation = models.CharField(
         "Andere Organisation",
         max_length=200,
@@ -586,14 +573,11 @@ class CooperationPartner(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "Partner"
         verbose_name_plural = "Partner"
+        # A body without organisation, or an organisation without body.
         constraints = [
             models.CheckConstraint(
                 name="partner_is_exactly_one_kind",
-                condition=(
-                    Q(municipality__isnull=False, county__isnull=True, organisation="")
-                    | Q(municipality__isnull=True, county__isnull=False, organisation="")
-                    | Q(municipality__isnull=True, county__isnull=True) & ~Q(organisation="")
-                ),
+                condition=ONE_BODY & Q(organisation="") | NO_BODY & ~Q(organisation=""),
             )
         ]
 
@@ -610,17 +594,8 @@ class CooperationPartner(Orderable):
             )
 
     @property
-    def body(self):
-        """The register entry (municipality or Kreis), or None for another organisation."""
-        return self.municipality or self.county
-
-    @property
     def name(self):
-        if self.municipality_id:
-            return self.municipality.name
-        if self.county_id:
-            return self.county.display_name
-        return self.organisation
+        return self.body_name or self.organisation
 
     @property
     def state(self):

@@ -194,6 +194,82 @@ class Municipality(index.Indexed, models.Model):
         return round(self.population / float(self.area_km2)) if self.area_km2 else None
 
 
+# "Exactly one of the two" as a database condition, for BodyReference and its variants.
+ONE_BODY = models.Q(municipality__isnull=False, county__isnull=True) | models.Q(
+    municipality__isnull=True, county__isnull=False
+)
+NO_BODY = models.Q(municipality__isnull=True, county__isnull=True)
+
+
+class BodyReference(models.Model):
+    """The one way a model refers to "a municipality or a Kreis" (a body): two nullable
+    foreign keys, exactly one of them set (a check constraint; a model that allows
+    something else, like a partner that is another organisation, replaces the constraint
+    with its own built from ONE_BODY and NO_BODY).
+
+    Used by municipal accounts and access requests, Börse entries, cooperation partners
+    and reports. The reverse names are ``<app>_<model>`` (``municipality.boerse_boerseentry``);
+    the register is never deleted from while referenced (PROTECT, see the importer).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s",
+        verbose_name="Gemeinde",
+    )
+    county = models.ForeignKey(
+        County,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="%(app_label)s_%(class)s",
+        verbose_name="Kreis",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_exactly_one_body", condition=ONE_BODY
+            )
+        ]
+
+    @property
+    def body(self):
+        """The municipality or Kreis (None only where the model allows neither)."""
+        return self.municipality or self.county
+
+    @property
+    def body_name(self):
+        """The body's name as people write it: "Erwitte", "Kreis Soest"."""
+        if self.municipality_id:
+            return self.municipality.name
+        if self.county_id:
+            return self.county.display_name
+        return ""
+
+    def body_filter(self, prefix=""):
+        """A Q selecting rows that refer to the same body, through ``prefix`` ("entry__")."""
+        if self.municipality_id:
+            return models.Q(**{f"{prefix}municipality_id": self.municipality_id})
+        return models.Q(**{f"{prefix}county_id": self.county_id})
+
+    def same_body(self, other):
+        """Whether ``other`` (any BodyReference) refers to the same body."""
+        return (self.municipality_id, self.county_id) == (other.municipality_id, other.county_id)
+
+    def refers_to(self, *, municipality=None, county=None):
+        """Whether this refers to ``municipality`` or to ``county``."""
+        if municipality is not None:
+            return self.municipality_id == municipality.pk
+        if county is not None:
+            return self.county_id == county.pk
+        return False
+
+
 class Neighbourhood(models.Model):
     """A shared border. Stored in both directions so ``municipality.neighbours`` is one query."""
 

@@ -8,8 +8,10 @@ told about the publication.
 from django.conf import settings
 from django.db import models
 
+from register.models import BodyReference
 
-class Report(models.Model):
+
+class Report(BodyReference):
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -29,22 +31,6 @@ class Report(models.Model):
         max_length=255,
         help_text="Bleibt erhalten, auch wenn die Redaktion den Steckbrief löscht.",
     )
-    municipality = models.ForeignKey(
-        "register.Municipality",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Gemeinde der meldenden Person",
-    )
-    county = models.ForeignKey(
-        "register.County",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="Kreis der meldenden Person",
-    )
     contact_name = models.CharField("Ansprechperson für Rückfragen", max_length=200)
     contact_email = models.EmailField("E-Mail für Rückfragen")
     created_at = models.DateTimeField("Gemeldet am", auto_now_add=True)
@@ -52,14 +38,10 @@ class Report(models.Model):
         "Über Veröffentlichung informiert am", null=True, blank=True
     )
 
-    class Meta:
+    class Meta(BodyReference.Meta):
         verbose_name = "Meldung einer Kooperation"
         verbose_name_plural = "Meldungen von Kooperationen"
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return self.title
-
-    @property
-    def body(self):
-        return self.municipality or self.county

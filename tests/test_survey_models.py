@@ -157,3 +157,86 @@ def test_example_campaign_is_labelled_and_has_no_answers():
     assert not campaign.responses.exists()
     assert not campaign.accepts_answers()
     assert "angelegt" in out.getvalue() and "vorhanden" in out.getvalue()
+
+
+# --- the questionnaire's forms ------------------------------------------------------------
+
+
+def test_neighbour_choices_of_a_municipality_and_of_a_kreis():
+    from surveys.forms import neighbour_choices
+
+    erwitte = Municipality.objects.get(ags=ERWITTE)
+    groups = dict(neighbour_choices(municipality=erwitte))
+    assert [label for _, label in groups["Nachbargemeinden"]] == [
+        "Anröchte",
+        "Bad Sassendorf",
+        "Geseke",
+        "Lippstadt",
+        "Rüthen",
+    ]
+    assert groups["Kreis"] == [(f"c{erwitte.county_id}", "Kreis Soest")]
+    koeln = dict(neighbour_choices(municipality=Municipality.objects.get(ags=KOELN)))
+    assert "Kreis" not in koeln  # a kreisfreie Stadt is its own Kreis
+    soest = dict(neighbour_choices(county=County.objects.get(key="05974")))
+    assert len(soest["Gemeinden im Kreis"]) == 14
+    neighbours = {label for _, label in soest["Nachbarkreise und kreisfreie Städte"]}
+    assert {"Kreis Paderborn", "Hamm", "Hochsauerlandkreis"} <= neighbours
+    assert "Kreis Soest" not in neighbours
+
+
+def test_task_answer_form_resolves_partners_and_drops_the_own_body():
+    from surveys.forms import TaskAnswerForm, neighbour_choices
+
+    erwitte = Municipality.objects.get(ags=ERWITTE)
+    lippstadt = Municipality.objects.get(ags="05974028")
+    form = TaskAnswerForm(
+        {
+            "status": "gemeinsam",
+            "neighbours": [f"m{lippstadt.pk}"],
+            "partners": f"{ERWITTE}\nKreis Soest\n05974040 Soest",
+            "since_year": "2019",
+            "shared_service_centre": "nein",
+        },
+        area=TaskArea.objects.get(slug="bauhof"),
+        neighbours=neighbour_choices(municipality=erwitte),
+        own=("m", erwitte.pk),
+        submitting=True,
+    )
+    assert form.is_valid(), form.errors
+    data = form.cleaned_data
+    assert {m.ags for m in data["partner_municipalities"]} == {"05974028", "05974040"}
+    assert [c.key for c in data["partner_counties"]] == ["05974"]
+    assert data["since_year"] == 2019 and data["shared_service_centre"] is False
+
+
+def test_task_answer_form_reads_partner_fields_only_for_joint():
+    from surveys.forms import TaskAnswerForm
+
+    area = TaskArea.objects.get(slug="bauhof")
+    alone = TaskAnswerForm(
+        {"status": "allein", "partners": "Atlantis", "since_year": "abc"},
+        area=area,
+        submitting=True,
+    )
+    assert alone.is_valid(), alone.errors
+    assert alone.cleaned_data["partner_municipalities"] == []
+    assert alone.cleaned_data["since_year"] is None
+    joint = TaskAnswerForm({"status": "gemeinsam"}, area=area, submitting=True)
+    assert not joint.is_valid() and "partners" in joint.errors
+    draft = TaskAnswerForm({"status": "gemeinsam"}, area=area, submitting=False)
+    assert draft.is_valid()  # a draft may leave the partners open
+    missing = TaskAnswerForm({}, area=area, submitting=True)
+    assert missing.errors["status"] == ["Bitte eine Antwort wählen."]
+    unknown = TaskAnswerForm({"status": "vielleicht"}, area=area)
+    assert unknown.errors["status"] == ["Bitte eine der Antworten wählen."]
+
+
+def test_extra_questions_only_those_the_campaign_asks():
+    from surveys.forms import ExtraQuestionsForm
+
+    campaign = make_campaign(ask_staff_shortage=True)
+    form = ExtraQuestionsForm({}, campaign=campaign)
+    assert "staff_shortage" in form.fields and "remarks" in form.fields
+    assert "digitalisation" not in form.fields and "cooperation_interest" not in form.fields
+    too_long = ExtraQuestionsForm({"remarks": "x" * 2001}, campaign=campaign)
+    assert not too_long.is_valid() and "2000" in too_long.errors["remarks"][0]

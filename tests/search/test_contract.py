@@ -237,7 +237,8 @@ CHECKED_FACETS = {
     "phase": lambda: [value for value, _ in Phase.choices],
     "land": lambda: State.objects.values_list("key", flat=True),
     "kreis": lambda: County.objects.filter(
-        Q(partnerships__isnull=False) | Q(municipalities__partnerships__isnull=False)
+        Q(cooperations_cooperationpartner__isnull=False)
+        | Q(municipalities__cooperations_cooperationpartner__isnull=False)
     ).values_list("key", flat=True),
     "startjahr": lambda: [bucket[0] for bucket in START_YEAR_BUCKETS],
 }
