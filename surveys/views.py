@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kooperationsatlas.throttle import rate_limit
 from reports.forms import resolve_register_partner
 
-from . import export, progress, services
+from . import drafts, export, progress, services
 from .forms import ExtraQuestionsForm, TaskAnswerForm, neighbour_choices
 from .models import Campaign, Invitation, TaskAnswer
 
@@ -305,6 +305,30 @@ def progress_view(request, pk):
         "surveys/progress.html",
         {"campaign": campaign, "progress": progress.compute(campaign)},
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def propose_drafts(request, pk):
+    """Coordinator action: cooperations reported by two or more partners become draft
+    profiles in moderation (``drafts.propose_all``; proposing again adds nothing)."""
+    campaign, refusal = _coordinated(request, pk)
+    if refusal:
+        return refusal
+    if campaign.is_example or not campaign.has_started():
+        messages.error(
+            request, "Diese Erhebung hat keine Antworten, aus denen Entwürfe entstehen können."
+        )
+    else:
+        pages, before = drafts.propose_all(campaign, request.user)
+        messages.success(
+            request,
+            f"{len(pages)} neue Steckbrief-Entwürfe in der Moderation"
+            + (f", {before} schon früher vorgeschlagen" if before else "")
+            + ".",
+        )
+    return redirect("surveys:progress", pk=campaign.pk)
 
 
 @never_cache

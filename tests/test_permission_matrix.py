@@ -296,6 +296,9 @@ ROUTES = {
     "erhebungen/<id:pk>/fortschritt/": [
         case("/erhebungen/{campaign_id}/fortschritt/", "login 403 403 403 403 200")
     ],
+    "erhebungen/<id:pk>/entwuerfe-vorschlagen/": [
+        case("/erhebungen/{campaign_id}/entwuerfe-vorschlagen/", "login 405 405 405 405 405")
+    ],
     "erhebungen/<id:pk>/einladungen/": [
         case("/erhebungen/{campaign_id}/einladungen/", "login 403 403 403 403 200")
     ],
