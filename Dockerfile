@@ -15,8 +15,8 @@ RUN useradd --system --create-home --home-dir /home/atlas atlas \
 
 WORKDIR /app
 # The site runs from its checkout (templates, static files and data beside the code),
-# hence an editable install, as with `make run`; the exact, hash-checked versions of
-# requirements.lock, as with `make`.
+# hence an editable install, as with `make run`; the exact, hash-checked runtime versions
+# of requirements.lock (no test tools: those are in requirements-dev.lock).
 COPY --chown=atlas:atlas . /app
 RUN pip install --require-hashes -r requirements.lock && pip install --no-deps -e .
 

@@ -8,29 +8,36 @@ PORT ?= 8000
 
 .PHONY: run setup test lint test-sqlite test-postgres benchmark clean lock audit
 
-# Installs the exact, hash-checked versions of requirements.lock (runtime + dev), then the
-# project itself without resolving anything again. After changing dependencies in
-# pyproject.toml run `make lock` (docs/operations.md, "Abhängigkeiten").
-$(STAMP): requirements.lock pyproject.toml
+# Installs the exact, hash-checked versions of requirements.lock (runtime) and
+# requirements-dev.lock (tests and tools, with the same runtime pins), then the project
+# itself without resolving anything again. The production image (Dockerfile) installs only
+# requirements.lock. After changing dependencies in pyproject.toml run `make lock`
+# (docs/operations.md, "Abhängigkeiten").
+LOCKS := requirements.lock requirements-dev.lock
+$(STAMP): $(LOCKS) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-# requirements.lock from pyproject.toml (dependencies + the dev extra) with pip-tools:
-# existing pins are kept where they still fit; `make lock LOCK_FLAGS=--upgrade` moves every
-# package to its newest allowed version. Index URLs are not written into the file: pip's
-# own configuration (pip.conf, PIP_* variables) decides where packages come from.
+# Both locks from pyproject.toml with pip-tools: requirements.lock from the dependencies,
+# requirements-dev.lock from the dependencies + the dev extra, constrained to the runtime
+# pins. Existing pins are kept where they still fit; `make lock LOCK_FLAGS=--upgrade` moves
+# every package to its newest allowed version. Index URLs are not written into the files:
+# pip's own configuration (pip.conf, PIP_* variables) decides where packages come from.
 PIP_TOOLS ?= pip-tools>=7.4,<8
 LOCK_FLAGS ?=
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+  --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links $(LOCK_FLAGS)
 lock:
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$(PIP_TOOLS)"
-	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev \
-	  --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
-	  $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --output-file requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev --constraint requirements.lock \
+	  --output-file requirements-dev.lock pyproject.toml
 
-# Known vulnerabilities in the locked versions (pip-audit, PyPI's vulnerability data).
+# Known vulnerabilities in the locked versions (pip-audit, PyPI's vulnerability data), of
+# requirements-dev.lock: it holds every pin of requirements.lock too.
 # --strict: a package the service cannot answer for fails the audit instead of being skipped.
 # If the service cannot be reached at all, the audit fails too, unless AUDIT_UNREACHABLE=warn
 # (set by .ci/run for machines without access): then it says loudly that nothing was audited.
@@ -38,7 +45,7 @@ AUDIT_UNREACHABLE ?= fail
 AUDIT_PROBE := https://pypi.org/pypi/pip/24.0/json
 audit: $(STAMP)
 	@status=0; $(BIN)/pip-audit --strict --progress-spinner off --disable-pip --require-hashes \
-	  --requirement requirements.lock || status=$$?; \
+	  --requirement requirements-dev.lock || status=$$?; \
 	if [ $$status -ne 0 ] && ! $(BIN)/python -c \
 	  "import urllib.request as u; u.urlopen('$(AUDIT_PROBE)', timeout=30)" 2>/dev/null; then \
 	  echo "Abhängigkeits-Audit NICHT durchgeführt: der Schwachstellendienst" \

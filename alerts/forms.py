@@ -10,12 +10,12 @@ from kooperationsatlas.widgets import (
     task_area_queryset,
     task_area_widget,
 )
+from register.constants import MAX_RADIUS_KM
 from register.lookup import find_places
 from search.analysis import query_clauses
 
 from .models import SavedSearch
 
-MAX_RADIUS_KM = 300
 MAX_CANDIDATES = 10
 
 

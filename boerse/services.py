@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cooperations.taxonomy import TaskArea
 from kooperationsatlas import links, mail
+from register.constants import MAX_RADIUS_KM  # noqa: F401  (the form's limit)
 from register.geo import county_centre, distance_km
 
 from .models import BoerseEntry, EntryKind, EntryMatch, EntryStatus
@@ -18,7 +19,6 @@ from .signals import entry_approved
 logger = logging.getLogger(__name__)
 
 MODERATE_PERMISSION = "boerse.moderate_boerseentry"
-MAX_RADIUS_KM = 300
 MAX_VALIDITY_DAYS = 365  # an entry runs for at most twelve months from today
 RENEW_WINDOW_DAYS = 30  # renewal opens this many days before expiry
 

@@ -10,6 +10,8 @@ is documented in docs/funding.md.
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from kooperationsatlas.numbers import de_number
+
 FIXED_TWO_PARTNERS = Decimal(175_000)
 FIXED_PER_FURTHER_PARTNER = Decimal(35_000)
 FIXED_CROSS_BORDER = Decimal(75_000)
@@ -76,18 +78,12 @@ class CheckResult:
 def eur(value):
     """German amount: Decimal("175000") -> "175.000 EUR", 1234.5 -> "1.234,50 EUR"."""
     value = Decimal(value)
-    if value == value.to_integral():
-        text = f"{value.quantize(Decimal(1)):,}"
-    else:
-        text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,.2f}"
-    return text.replace(",", "§").replace(".", ",").replace("§", ".") + " EUR"
+    return de_number(value, 0 if value == value.to_integral() else 2) + " EUR"
 
 
 def number(value):
     """German decimal without trailing zeros: Decimal("4.90") -> "4,9"."""
-    value = Decimal(value)
-    value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
-    return f"{value:,f}".replace(",", "§").replace(".", ",").replace("§", ".")
+    return de_number(Decimal(value))
 
 
 def percent(value):

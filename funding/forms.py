@@ -4,9 +4,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.db.models import Q
 
-from register.models import County, Municipality
+from kooperationsatlas.numbers import de_number
+from register.lookup import find_places
+from register.models import Municipality
 
 from .check import CheckInput
 
@@ -82,7 +83,7 @@ class GermanDecimalField(forms.Field):
             ) from None
         if number is not None and number > self.maximum:
             raise forms.ValidationError(
-                f"„{self.label}“ ist zu groß (höchstens {self.maximum:,}).".replace(",", "."),
+                f"„{self.label}“ ist zu groß (höchstens {de_number(self.maximum)}).",
                 code="max_value",
             )
         return number
@@ -108,18 +109,8 @@ def resolve_partner(name, *, in_nrw):
     the NRW border. A municipality wins over a Kreis of the same name ("Soest" is the town;
     the Kreis is "Kreis Soest")."""
     where = "in Nordrhein-Westfalen" if in_nrw else "außerhalb von Nordrhein-Westfalen"
-    if re.fullmatch(r"\d{8}", name):
-        found = list(Municipality.objects.filter(ags=name).select_related("county", "state"))
-    elif re.fullmatch(r"\d{5}", name):
-        found = list(County.objects.filter(key=name).select_related("state"))
-    else:
-        found = list(
-            Municipality.objects.filter(name__iexact=name).select_related("county", "state")
-        ) or list(
-            County.objects.filter(Q(display_name__iexact=name) | Q(name__iexact=name))
-            .select_related("state")
-            .distinct()
-        )
+    places = find_places(name)
+    found = places.municipalities or places.counties
     if not found:
         raise forms.ValidationError(
             f"„{name}“ steht nicht im Gemeindeverzeichnis. Bitte den genauen Namen einer "
@@ -164,7 +155,7 @@ class PartnerCountField(forms.Field):
             number = int(text)
             if number > MAX_PARTNERS:
                 raise forms.ValidationError(
-                    f"Höchstens {MAX_PARTNERS:,} Partner.".replace(",", "."), code="max_value"
+                    f"Höchstens {de_number(MAX_PARTNERS)} Partner.", code="max_value"
                 )
             return number
         names = [name for name in NAME_SEPARATORS.split(text) if name]

@@ -11,6 +11,8 @@ import math
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from kooperationsatlas.numbers import de_number
+
 WIDTH = 640
 BAR_COLOUR = "#00507a"  # 8.4:1 on white
 TEXT_COLOUR = "#1b1f23"
@@ -18,14 +20,6 @@ MUTED_COLOUR = "#4b5563"  # 7.6:1 on white
 GRID_COLOUR = "#c9d2d9"
 FONT_SIZE = 14
 SMALL_FONT_SIZE = 12
-
-
-def de_number(value, places=0):
-    """16300 -> "16.300", 12.5 -> "12,5" (for text inside the charts)."""
-    if value is None:
-        return ""
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 
 def _svg(chart_id, title, width, height, body, css_class="chart-svg"):
@@ -149,7 +143,7 @@ def column_chart(points, *, chart_id, title):
             f"{height:.1f}",
             BAR_COLOUR,
             year,
-            de_number(value),
+            de_number(value, 0),
         )
         label = ""
         if value:
@@ -158,7 +152,7 @@ def column_chart(points, *, chart_id, title):
                 f"{x + width / 2:.1f}",
                 f"{y - 4:.1f}",
                 SMALL_FONT_SIZE,
-                de_number(value),
+                de_number(value, 0),
             )
         body.append(format_html('<g class="chart-column">{}{}</g>', column, label))
     return _svg(chart_id, title, WIDTH, plot_top + plot_height + 28, body)
@@ -194,7 +188,7 @@ def line_chart(points, *, chart_id, title):
                     f"{y:.1f}",
                     BAR_COLOUR,
                     year,
-                    de_number(value),
+                    de_number(value, 0),
                 )
             )
         x, y = coordinates[-1]
@@ -204,7 +198,7 @@ def line_chart(points, *, chart_id, title):
                 f"{x:.1f}",
                 f"{y - 8:.1f}",
                 SMALL_FONT_SIZE,
-                de_number(points[-1][1]),
+                de_number(points[-1][1], 0),
             )
         )
     return _svg(chart_id, title, WIDTH, plot_top + plot_height + 28, body)

@@ -182,6 +182,7 @@ def survey_area(request, pk, aufgabe):
         legend=[(suffix, label, SURVEY_COLOURS[suffix]) for suffix, label in SURVEY_LEGEND],
         districts=districts,
         statuses=[label for _, _, label in SHOWN],
+        potential_url=reverse("inventory:potential", args=[row.slug]),
     )
     return render(request, "inventory/survey_area.html", context)
 

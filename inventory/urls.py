@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import survey, views
+from . import potential, survey, views
 
 app_name = "inventory"
 
@@ -12,6 +12,9 @@ urlpatterns = [
         "bestandsaufnahme/erhebung/<int:pk>/<slug:aufgabe>/",
         survey.survey_area,
         name="survey_area",
+    ),
+    path(
+        "bestandsaufnahme/potenzial/<slug:aufgabe>/", potential.potential, name="potential"
     ),
     path("bestandsaufnahme/<slug:key>.csv", views.figure_csv, name="csv"),
 ]

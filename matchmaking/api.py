@@ -5,19 +5,20 @@ first; what they mean (the place, the task areas) is decided by ``PartnerSearchF
 the form of the page ``/partnersuche/``.
 """
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Query, Router, Schema
 from pydantic import create_model
 
 from kooperationsatlas import links
 from kooperationsatlas.api import (
-    DECIMAL_COMMA,
     ApiError,
     Error,
+    Number,
     canonical_query,
     check_parameters,
     get,
+    number_field,
 )
 
 from . import score
@@ -81,14 +82,12 @@ PartnerParameters = create_model(
             ),
         ),
         RADIUS: (
-            Annotated[float | None, DECIMAL_COMMA],
-            Field(
-                None,
-                ge=1,
-                le=MAX_RADIUS_KM,
-                allow_inf_nan=False,
-                title="Umkreis in km",
-                description="Nur Partner im Umkreis (km, Mittelpunkte). Ohne Angabe: alle.",
+            Number,
+            number_field(
+                1,
+                MAX_RADIUS_KM,
+                "Umkreis in km",
+                "Nur Partner im Umkreis (km, Mittelpunkte). Ohne Angabe: alle.",
             ),
         ),
         LIMIT: (
@@ -114,17 +113,13 @@ PartnerParameters = create_model(
         ),
         **{
             WEIGHT_PARAMS[spec.name]: (
-                Annotated[float | None, DECIMAL_COMMA],
-                Field(
-                    None,
-                    ge=0,
-                    le=score.MAX_WEIGHT,
-                    allow_inf_nan=False,
-                    title=f"Gewicht „{spec.label}“",
-                    description=(
-                        f"Gewicht des Bestandteils „{spec.label}“ (`{spec.name}`: {spec.help}). "
-                        f"Standard {spec.default_weight:g}; 0 schaltet ihn ab."
-                    ),
+                Number,
+                number_field(
+                    0,
+                    score.MAX_WEIGHT,
+                    f"Gewicht „{spec.label}“",
+                    f"Gewicht des Bestandteils „{spec.label}“ (`{spec.name}`: {spec.help}). "
+                    f"Standard {spec.default_weight:g}; 0 schaltet ihn ab.",
                 ),
             )
             for spec in score.COMPONENTS

@@ -15,6 +15,8 @@ from boerse.models import BoerseEntry as BoerseEntryModel
 from cooperations.models import CooperationPage, CooperationPartner, TaskArea
 from kooperationsatlas import caching
 from register.models import County, Municipality, Neighbourhood
+from surveys.models import Response, TaskAnswer
+from surveys.results import latest_campaign
 
 from . import score
 
@@ -206,7 +208,33 @@ def build_snapshot(version=()):
         bodies=bodies,
         cooperations=cooperations,
         entries=tuple(entries),
+        interests=survey_interests(bodies),
         area_names={a: name for a, name, _ in areas},
         area_parents={a: parent for a, _, parent in areas},
         version=version,
     )
+
+
+def survey_interests(bodies):
+    """Who plans or wants to cooperate in which task area, from the submitted answers of
+    the latest campaign with results, of the bodies that agreed to be named for it."""
+    campaign = latest_campaign()
+    if campaign is None:
+        return ()
+    answers = TaskAnswer.objects.filter(
+        response__in=Response.objects.countable().filter(campaign=campaign, interest_public=True),
+        status__in=(TaskAnswer.Status.PLANNED, TaskAnswer.Status.INTERESTED),
+    ).values_list("response__municipality__ags", "response__county__key", "task_area_id", "status")
+    found = []
+    for ags, county_key, area, status in answers.order_by("response_id", "task_area_id"):
+        body = body_index_for(bodies, ags, county_key)
+        if body is not None:
+            found.append(
+                score.SurveyInterest(
+                    body=body,
+                    task_area=area,
+                    planned=status == TaskAnswer.Status.PLANNED,
+                    campaign=campaign.title,
+                )
+            )
+    return tuple(found)

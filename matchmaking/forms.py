@@ -7,6 +7,7 @@ from django import forms
 from cooperations.models import TaskArea
 from cooperations.taxonomy import find_term
 from register import lookup
+from register.constants import MAX_RADIUS_KM
 
 from . import score
 
@@ -19,7 +20,6 @@ SORT_CHOICES = [
     (score.SORT_SCORE, "nach Punktzahl (beste zuerst)"),
     (score.SORT_DISTANCE, "nach Entfernung (nächste zuerst)"),
 ]
-MAX_RADIUS_KM = 500
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CANDIDATES = 20
@@ -34,6 +34,7 @@ WEIGHT_PARAMS = {
     "ties": "gewicht_zusammenarbeit",
     "experience": "gewicht_erfahrung",
     "boerse": "gewicht_boerse",
+    "survey": "gewicht_erhebung",
 }
 
 

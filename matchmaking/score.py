@@ -15,6 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from kooperationsatlas.numbers import de_km, de_number
+from register.constants import SIZE_CLASS_LABELS, size_class
+
 EARTH_RADIUS_KM = 6371.0088
 DISTANCE_SCALE_KM = 25.0  # the distance value falls to 1/e at this distance
 BORDER_FULL_KM = 10.0  # a shared border this long (or longer) counts fully
@@ -23,7 +26,6 @@ PROVIDER_ROLES = {"lead", "provider"}
 RELATED_AREA_FACTOR = 0.5  # a neighbouring task area (same parent) counts half
 ANY_AREA_FACTOR = 0.5  # without a chosen task area, experience anywhere counts half
 # Destatis Gemeindegrößenklassen (lower bounds, inhabitants).
-SIZE_CLASSES = (0, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000)
 
 
 MAX_WEIGHT = 10.0
@@ -65,6 +67,13 @@ COMPONENTS = (
         "boerse",
         "Börse",
         "offenes Angebot oder Gesuch in der Kooperationsbörse",
+        fitted=False,
+    ),
+    ComponentSpec(
+        "survey",
+        "Interesse laut Erhebung",
+        "hat in einer Erhebung Interesse oder eine geplante Zusammenarbeit angegeben "
+        "(nur mit Zustimmung, genannt zu werden)",
         fitted=False,
     ),
 )
@@ -163,10 +172,22 @@ class BoerseEntry:
 
 
 @dataclass(frozen=True)
+class SurveyInterest:
+    """A body that said in a campaign it plans or wants to cooperate in a task area, and
+    agreed to be named for it."""
+
+    body: int
+    task_area: int
+    planned: bool  # "geplant" (else "Interesse")
+    campaign: str  # the campaign's title
+
+
+@dataclass(frozen=True)
 class Snapshot:
     bodies: Bodies
     cooperations: tuple = ()
     entries: tuple = ()
+    interests: tuple = ()  # SurveyInterest, of the latest campaign with results
     area_names: dict = field(default_factory=dict)  # task area id -> name
     area_parents: dict = field(default_factory=dict)  # task area id -> parent id or None
     version: tuple = ()
@@ -293,25 +314,6 @@ DEFAULT_WEIGHTS = load_weights()
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def de_int(number):
-    return f"{round(number):,}".replace(",", ".")
-
-
-def de_km(km):
-    return f"{km:.1f}".replace(".", ",") if km < 10 else de_int(km)
-
-
-def size_class(population):
-    return sum(1 for bound in SIZE_CLASSES if population >= bound) - 1
-
-
-def size_class_label(cls):
-    low = SIZE_CLASSES[cls]
-    if cls + 1 < len(SIZE_CLASSES):
-        return f"{de_int(low)} bis unter {de_int(SIZE_CLASSES[cls + 1])} Einw."
-    return f"ab {de_int(low)} Einw."
 
 
 def distances_km(bodies, query):
@@ -465,6 +467,20 @@ class Scorer:
             boerse[body] = max(value for value, _ in items)
         self.values["boerse"] = boerse
 
+        self.interests = {}  # body -> [(value, SurveyInterest)]
+        for interest in snapshot.interests:
+            if interest.body == query:
+                continue
+            factor = _matches(
+                frozenset((interest.task_area,)), self.matched, self.related, self.any_area
+            )
+            if factor:
+                self.interests.setdefault(interest.body, []).append((factor, interest))
+        survey = np.zeros(n)
+        for body, items in self.interests.items():
+            survey[body] = max(value for value, _ in items)
+        self.values["survey"] = survey
+
         self.total = sum(self.values[name] * self.weights[name] for name in COMPONENT_NAMES)
         self.eligible = np.isfinite(self.distance)
         self.eligible[query] = False
@@ -561,12 +577,12 @@ class Scorer:
             return f"ebenfalls im Regierungsbezirk {b.district_names.get(int(b.district[q]), '')}"
         if name == "size":
             ours, theirs = b.population[q], b.population[body]
-            text = f"({de_int(theirs)} / {de_int(ours)} Einw.)"
+            text = f"({de_number(theirs, 0)} / {de_number(ours, 0)} Einw.)"
             cls = size_class(theirs)
             same_class = cls == size_class(ours) and b.level[body] == b.level[q] == MUNICIPALITY
             text = f"ähnliche Größe {text}" if value >= 0.5 else f"Größe {text}"
             if same_class:
-                text += f", gleiche Größenklasse ({size_class_label(cls)})"
+                text += f", gleiche Größenklasse ({SIZE_CLASS_LABELS[cls]})"
             return text
         if name == "kind":
             return f"ebenfalls {b.kinds[body]}"
@@ -595,6 +611,19 @@ class Scorer:
                 else:
                     parts.append(f"bietet in der Börse {areas} an („{entry.title}“)")
             return "; ".join(parts)
+        if name == "survey":
+            found = sorted(self.interests[body], key=lambda x: (-x[0], x[1].task_area))
+            campaign = found[0][1].campaign
+            areas = ", ".join(
+                dict.fromkeys(self.snapshot.area_names.get(i.task_area, "") for _, i in found[:3])
+            )
+            kinds = {i.planned for _, i in found[:3]}
+            said = (
+                "plant eine Zusammenarbeit bei"
+                if kinds == {True}
+                else "hat Interesse an Zusammenarbeit bei"
+            )
+            return f"{said} {areas} (Erhebung „{campaign}“)"
         return ""
 
     def explain(self, body, rank):

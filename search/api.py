@@ -6,7 +6,7 @@ by ``SearchForm``, the same form the page uses, so page and API cannot drift apa
 """
 
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -14,14 +14,15 @@ from pydantic import create_model
 
 from kooperationsatlas import links
 from kooperationsatlas.api import (
-    DECIMAL_COMMA,
     PAGE,
     ApiError,
     Error,
     Links,
+    Number,
     canonical_query,
     check_parameters,
     get,
+    number_field,
     page_field,
     page_size_field,
 )
@@ -121,17 +122,13 @@ SearchParameters = create_model(
             ),
         ),
         RADIUS: (
-            Annotated[float | None, DECIMAL_COMMA],
-            Field(
-                None,
-                ge=1,
-                le=MAX_RADIUS_KM,
-                allow_inf_nan=False,
-                title="Umkreis in km",
-                description=(
-                    f"Umkreis in km um `{PLACE}` (Standard {DEFAULT_RADIUS_KM}); nur zusammen "
-                    f"mit `{PLACE}` wirksam. Dezimalkomma oder -punkt erlaubt."
-                ),
+            Number,
+            number_field(
+                1,
+                MAX_RADIUS_KM,
+                "Umkreis in km",
+                f"Umkreis in km um `{PLACE}` (Standard {DEFAULT_RADIUS_KM}); nur zusammen mit "
+                f"`{PLACE}` wirksam. Dezimalkomma oder -punkt erlaubt.",
             ),
         ),
         SORT: (

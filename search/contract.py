@@ -7,6 +7,8 @@ and returns ``SearchResults``; the search page and the JSON endpoint only see th
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from register.constants import MAX_RADIUS_KM  # noqa: F401  (part of the contract)
+
 SORTS = {
     "relevanz": "Relevanz",
     "neueste": "Neueste zuerst",
@@ -15,7 +17,6 @@ SORTS = {
 }
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE = 1000  # deeper pages are refused: nobody reads them, and they cost the engine
-MAX_RADIUS_KM = 300
 
 
 @dataclass(frozen=True)

@@ -17,17 +17,8 @@ from cooperations.models import (
     Phase,
     TaskArea,
 )
+from register.constants import SIZE_CLASSES, size_class  # noqa: F401  (facet values)
 from register.models import AdministrativeDistrict, County, State
-
-# Population size classes (Größenklassen) of the partners; (key, label, lower bound).
-SIZE_CLASSES = [
-    ("unter-10000", "unter 10.000 Einw.", 0),
-    ("10000-20000", "10.000 bis unter 20.000 Einw.", 10_000),
-    ("20000-50000", "20.000 bis unter 50.000 Einw.", 20_000),
-    ("50000-100000", "50.000 bis unter 100.000 Einw.", 50_000),
-    ("100000-500000", "100.000 bis unter 500.000 Einw.", 100_000),
-    ("ab-500000", "500.000 Einw. und mehr", 500_000),
-]
 
 PARTNER_COUNT_CLASSES = [
     ("1", "1 Partner", 1, 1),
@@ -43,14 +34,6 @@ START_YEAR_BUCKETS = [
     ("2010-2019", "2010 bis 2019", 2010, 2019),
     ("ab-2020", "ab 2020", 2020, None),
 ]
-
-
-def size_class(population):
-    key = SIZE_CLASSES[0][0]
-    for class_key, _, lower in SIZE_CLASSES:
-        if population >= lower:
-            key = class_key
-    return key
 
 
 def partner_count_class(count):

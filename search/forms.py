@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.exceptions import ValidationError
 
+from kooperationsatlas.numbers import de_number
 from register.lookup import find_places
 
 from .analysis import clean_text
@@ -75,10 +76,6 @@ def quoted(value):
     return f"„{shorten(value)}“"
 
 
-def de_int(number):
-    return f"{number:,}".replace(",", ".")
-
-
 class TextField(forms.Field):
     """Free text; unlike CharField, NUL characters are cleaned, not refused."""
 
@@ -138,8 +135,8 @@ class NumberField(forms.Field):
         if self.range_message:
             return self.range_message
         return (
-            f"„{self.label}“ muss zwischen {de_int(self.min_value)} "
-            f"und {de_int(self.max_value)} liegen."
+            f"„{self.label}“ muss zwischen {de_number(self.min_value)} "
+            f"und {de_number(self.max_value)} liegen."
         )
 
 
@@ -162,8 +159,8 @@ class SearchForm(forms.Form):
         min_value=1,
         max_value=MAX_PAGE,
         range_message=(
-            f"„Seite“ muss zwischen 1 und {de_int(MAX_PAGE)} liegen; "
-            f"weiter als Seite {de_int(MAX_PAGE)} wird nicht geblättert."
+            f"„Seite“ muss zwischen 1 und {de_number(MAX_PAGE)} liegen; "
+            f"weiter als Seite {de_number(MAX_PAGE)} wird nicht geblättert."
         ),
     )
     pro_seite = NumberField(

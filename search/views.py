@@ -16,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from kooperationsatlas import links
+from kooperationsatlas.numbers import de_number
 
 from .contract import MAX_RADIUS_KM, SORTS
 from .facets import FACETS, labels_remembered
@@ -28,8 +29,6 @@ from .forms import (
     YEAR_FROM,
     YEAR_TO,
     SearchForm,
-    de_int,
-    format_number,
     query_string,
     tidy,
 )
@@ -159,7 +158,7 @@ def selections(query, labels, place):
             )
         )
     if query.geo is not None:
-        radius = format_number(query.geo.radius_km).replace(".", ",")
+        radius = de_number(query.geo.radius_km)
         items.append(
             Selection("geo", f"Umkreis: {radius} km um {query.geo.name}", replace(base, geo=None))
         )
@@ -240,7 +239,7 @@ def _option_html(option):
     if option.count is not None:
         parts += [
             ' <span class="facet-count">(',
-            de_int(option.count),
+            de_number(option.count),
             '<span class="visually-hidden"> Treffer</span>)</span>',
         ]
     parts.append("</label>\n  ")

@@ -18,6 +18,7 @@ documentation at ``/api/docs`` (Swagger UI from django-ninja's own static files)
 """
 
 import math
+from typing import Annotated
 
 from django.http import Http404, JsonResponse, QueryDict
 from django.utils.cache import patch_cache_control
@@ -159,6 +160,14 @@ def _decimal_comma(value):
 # A text parameter without control characters; a number that may be written "12,5".
 PRINTABLE = BeforeValidator(_no_control_characters)
 DECIMAL_COMMA = BeforeValidator(_decimal_comma)
+Number = Annotated[float | None, DECIMAL_COMMA]
+
+
+def number_field(low, high, title, description):
+    """An optional finite ``Number`` from ``low`` to ``high``."""
+    return Field(
+        None, ge=low, le=high, allow_inf_nan=False, title=title, description=description
+    )
 
 
 def page_field(max_page, description=""):
@@ -283,6 +292,15 @@ def cached(max_age):
     return decorator
 
 
+# What each status means, in the document's language.
+STATUS_DESCRIPTIONS = {
+    200: "Erfolg",
+    400: "Ungültige Parameter, mit Begründung je Parameter",
+    404: "Nicht gefunden",
+    503: "Vorübergehend nicht verfügbar",
+}
+
+
 def get(router, path, *, url_name, params=(), max_age=0, **options):
     """Register ``view`` as the GET operation at ``path`` (HEAD answers the same, without
     its own entry in the document)."""
@@ -290,6 +308,12 @@ def get(router, path, *, url_name, params=(), max_age=0, **options):
     def decorator(view):
         PARAMETERS[url_name] = tuple(params)
         decorate_view(cached(max_age))(view)
+        options["openapi_extra"] = {
+            "responses": {
+                status: {"description": STATUS_DESCRIPTIONS[status]}
+                for status in options.get("response", {})
+            }
+        }
         router.add_api_operation(path, ["GET"], view, url_name=url_name, **options)
         router.add_api_operation(
             path, ["HEAD"], view, url_name=url_name, include_in_schema=False, **options

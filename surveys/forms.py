@@ -241,6 +241,11 @@ class ExtraQuestionsForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+    interest_public = forms.BooleanField(
+        label=Response._meta.get_field("interest_public").verbose_name,
+        help_text=Response._meta.get_field("interest_public").help_text,
+        required=False,
+    )
     remarks = forms.CharField(
         label="Anmerkungen",
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cooperations.taxonomy import LegalForm, TaskArea
 from kooperationsatlas.widgets import task_area_queryset
-from register.models import AdministrativeDistrict, County, Municipality, State
+from register.models import AdministrativeDistrict, BodyReference, County, Municipality, State
 
 COORDINATE_PERMISSION = "surveys.coordinate_campaign"
 
@@ -28,54 +28,6 @@ COORDINATE_PERMISSION = "surveys.coordinate_campaign"
 def end_of_day(day):
     """The last moment of ``day`` in the site's time zone (answers count until then)."""
     return timezone.make_aware(datetime.combine(day, time.max))
-
-
-class BodyReference(models.Model):
-    """Exactly one municipality or Kreis, like the register's other references to a body."""
-
-    municipality = models.ForeignKey(
-        Municipality,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="survey_%(class)ss",
-        verbose_name="Gemeinde",
-    )
-    county = models.ForeignKey(
-        County,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="survey_%(class)ss",
-        verbose_name="Kreis",
-    )
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                name="%(app_label)s_%(class)s_exactly_one_body",
-                condition=Q(municipality__isnull=False, county__isnull=True)
-                | Q(municipality__isnull=True, county__isnull=False),
-            )
-        ]
-
-    @property
-    def body(self):
-        """The municipality or Kreis."""
-        return self.municipality or self.county
-
-    @property
-    def body_name(self):
-        if self.municipality_id:
-            return self.municipality.name
-        return self.county.display_name
-
-    def body_filter(self):
-        """Keyword arguments that select this body: ``{"municipality": …}`` or ``{"county": …}``."""
-        if self.municipality_id:
-            return {"municipality_id": self.municipality_id}
-        return {"county_id": self.county_id}
 
 
 def body_kwargs(body):
@@ -357,6 +309,14 @@ class Response(BodyReference):
         blank=True,
     )
     remarks = models.TextField("Anmerkungen", max_length=2000, blank=True)
+    interest_public = models.BooleanField(
+        "Interesse darf genannt werden",
+        default=False,
+        help_text="Wo wir „geplant“ oder „Interesse“ angeben, darf der Kooperationsatlas uns "
+        "mit Namen als interessiert zeigen (Potenzialkarte, Partnersuche), damit andere "
+        "Kommunen über die Kooperationsbörse Kontakt aufnehmen können. Adressen werden nicht "
+        "gezeigt. Ohne diese Zustimmung gehen unsere Antworten nur in die Zahlen ein.",
+    )
 
     submitted_at = models.DateTimeField("Abgesendet am", null=True, blank=True)
     submitted_by = models.ForeignKey(

@@ -41,7 +41,8 @@ class Respondent:
     def body_name(self):
         return self.municipality.name if self.municipality else self.county.display_name
 
-    def body_filter(self):
+    def body_fields(self):
+        """``{"municipality": …, "county": …}`` for querying and creating rows."""
         return {"municipality": self.municipality, "county": self.county}
 
     @property
@@ -100,7 +101,7 @@ def campaigns_for(user):
 def response_of(campaign, respondent):
     """The body's response to the campaign, or None (nothing is created by looking)."""
     return (
-        Response.objects.filter(campaign=campaign, **respondent.body_filter())
+        Response.objects.filter(campaign=campaign, **respondent.body_fields())
         .prefetch_related("answers__partner_municipalities", "answers__partner_counties")
         .first()
     )
@@ -184,11 +185,13 @@ def save_response(campaign, respondent, extra, answers, *, submit, now=None):
     """
     now = now or timezone.now()
     response, _ = Response.objects.select_for_update().get_or_create(
-        campaign=campaign, **respondent.body_filter()
+        campaign=campaign, **respondent.body_fields()
     )
     for name in ("digitalisation", "staff_shortage", "cooperation_interest", "remarks"):
         if name in extra:
             setattr(response, name, extra[name] or "")
+    if "interest_public" in extra:
+        response.interest_public = bool(extra["interest_public"])
     if respondent.invitation is not None:
         response.invitation = respondent.invitation
     if submit:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from kooperationsatlas.throttle import rate_limit
 from reports.forms import resolve_register_partner
 
-from . import export, progress, services
+from . import drafts, export, progress, services
 from .forms import ExtraQuestionsForm, TaskAnswerForm, neighbour_choices
 from .models import Campaign, Invitation, TaskAnswer
 
@@ -63,7 +63,7 @@ def campaign_list(request):
 
 def _questionnaire(campaign, respondent, response, data=None, *, submitting=False):
     """The forms of the questionnaire, filled from ``data`` or from the saved response."""
-    groups = neighbour_choices(**respondent.body_filter())
+    groups = neighbour_choices(**respondent.body_fields())
     values = {value for _, choices in groups for value, _ in choices}
     saved = {answer.task_area_id: answer for answer in response.answers.all()} if response else {}
     own = ("m", respondent.municipality.pk) if respondent.municipality else (
@@ -87,7 +87,13 @@ def _questionnaire(campaign, respondent, response, data=None, *, submitting=Fals
     if response is not None:
         initial = {
             name: getattr(response, name)
-            for name in ("digitalisation", "staff_shortage", "cooperation_interest", "remarks")
+            for name in (
+                "digitalisation",
+                "staff_shortage",
+                "cooperation_interest",
+                "remarks",
+                "interest_public",
+            )
         }
     extra = ExtraQuestionsForm(data, prefix="z", campaign=campaign, initial=initial)
     # Checkbox ids run on across the groups: id_a5-neighbours_0, _1, …
@@ -107,7 +113,7 @@ def _error_summary(forms, extra):
         for name, errors in form.errors.items():
             bound = form[name]
             grouped = name in ("status", "neighbours", "shared_service_centre") or (
-                form is extra and name != "remarks"
+                form is extra and name not in ("remarks", "interest_public")
             )
             anchor = f"{bound.auto_id}_group" if grouped else bound.auto_id
             prefix = f"{form.legend} – " if form is not extra else ""
@@ -299,6 +305,30 @@ def progress_view(request, pk):
         "surveys/progress.html",
         {"campaign": campaign, "progress": progress.compute(campaign)},
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def propose_drafts(request, pk):
+    """Coordinator action: cooperations reported by two or more partners become draft
+    profiles in moderation (``drafts.propose_all``; proposing again adds nothing)."""
+    campaign, refusal = _coordinated(request, pk)
+    if refusal:
+        return refusal
+    if campaign.is_example or not campaign.has_started():
+        messages.error(
+            request, "Diese Erhebung hat keine Antworten, aus denen Entwürfe entstehen können."
+        )
+    else:
+        pages, before = drafts.propose_all(campaign, request.user)
+        messages.success(
+            request,
+            f"{len(pages)} neue Steckbrief-Entwürfe in der Moderation"
+            + (f", {before} schon früher vorgeschlagen" if before else "")
+            + ".",
+        )
+    return redirect("surveys:progress", pk=campaign.pk)
 
 
 @never_cache

@@ -25,6 +25,7 @@ HAND_WEIGHTS = {
     "ties": 2.0,
     "experience": 0.5,
     "boerse": 1.0,
+    "survey": 1.0,
 }
 
 
@@ -339,14 +340,6 @@ def test_unknown_body_and_missing_centre():
         score.Scorer(snapshot, D)
     # As a candidate, a body without a centre is skipped, not ranked.
     assert D not in [s.body for s in score.suggest(snapshot, A)]
-
-
-def test_german_number_formatting():
-    assert score.de_int(16300) == "16.300"
-    assert score.de_km(3.94) == "3,9"
-    assert score.de_km(12.4) == "12"
-    assert score.size_class_label(score.size_class(16_300)) == "10.000 bis unter 20.000 Einw."
-    assert score.size_class_label(score.size_class(600_000)) == "ab 500.000 Einw."
 
 
 def _experience_by_definition(snapshot, matched, related, any_area):

@@ -239,6 +239,10 @@ ROUTES = {
         case("/bestandsaufnahme/erhebung/{campaign_id}/standesamt/", ALL_200),
         case("/bestandsaufnahme/erhebung/{campaign_id}/abwasser/", "404 404 404 404 404 404"),
     ],
+    "bestandsaufnahme/potenzial/<slug:aufgabe>/": [
+        case("/bestandsaufnahme/potenzial/standesamt/?kreis=05974", ALL_200),
+        case("/bestandsaufnahme/potenzial/gibt-es-nicht/", "404 404 404 404 404 404"),
+    ],
     "daten/erhebung-<int:pk>.csv": [
         case("/daten/erhebung-{campaign_id}.csv", ALL_200),
         case("/daten/erhebung-{example_campaign_id}.csv", "404 404 404 404 404 404"),
@@ -291,6 +295,9 @@ ROUTES = {
     ],
     "erhebungen/<id:pk>/fortschritt/": [
         case("/erhebungen/{campaign_id}/fortschritt/", "login 403 403 403 403 200")
+    ],
+    "erhebungen/<id:pk>/entwuerfe-vorschlagen/": [
+        case("/erhebungen/{campaign_id}/entwuerfe-vorschlagen/", "login 405 405 405 405 405")
     ],
     "erhebungen/<id:pk>/einladungen/": [
         case("/erhebungen/{campaign_id}/einladungen/", "login 403 403 403 403 200")

@@ -96,3 +96,28 @@ def test_unknown_campaign_is_refused():
 
     with pytest.raises(CommandError, match="--campaign 999999"):
         call_command("propose_reported_cooperations", "--campaign", "999999")
+
+
+def test_coordinator_action_proposes_once_others_are_refused(reports, site_tree):
+    from django.test import Client
+
+    from kooperationsatlas.editorial import SURVEY_GROUP
+
+    from .users import make_user
+
+    campaign, _ = reports
+    url = f"/erhebungen/{campaign.pk}/entwuerfe-vorschlagen/"
+    municipal = Client()
+    municipal.force_login(make_user("kommune", ags=WARSTEIN))
+    assert municipal.post(url).status_code == 403
+    assert not ReportedCooperation.objects.exists()
+    coordinator = Client()
+    coordinator.force_login(make_user("koordination", group=SURVEY_GROUP))
+    assert coordinator.get(url).status_code == 405  # an action, never a link
+    page = coordinator.post(url, follow=True)
+    assert "1 neue Steckbrief-Entwürfe in der Moderation." in page.content.decode()
+    progress_page = coordinator.get(f"/erhebungen/{campaign.pk}/fortschritt/")
+    assert "Entwürfe vorschlagen" in progress_page.content.decode()
+    again = coordinator.post(url, follow=True).content.decode()
+    assert "0 neue Steckbrief-Entwürfe in der Moderation, 1 schon früher vorgeschlagen." in again
+    assert ReportedCooperation.objects.count() == 1

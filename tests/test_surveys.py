@@ -592,3 +592,19 @@ def test_group_members_manage_campaigns_in_the_admin(coordinator):
     assert client_for(editor).get(add).status_code in (302, 403)
     assert "Erhebungen: Fortschritt" not in client_for(editor).get("/admin/").content.decode()
     assert Group.objects.get(name=SURVEY_GROUP).user_set.filter(pk=coordinator.pk).exists()
+
+
+def test_consent_to_be_named_is_asked_and_saved(campaign, erwitte):
+    """Without the tick the answers stay in the figures only; with it, interest may be
+    named (potential map, partner search)."""
+    client = client_for(erwitte)
+    html = client.get(f"/erhebungen/{campaign.pk}/").content.decode()
+    assert 'name="z-interest_public"' in html and "Interesse darf genannt werden" in html
+    client.post(f"/erhebungen/{campaign.pk}/", complete_answers(campaign, action="entwurf"))
+    assert Response.objects.get().interest_public is False
+    data = complete_answers(campaign, action="entwurf", **{"z-interest_public": "on"})
+    client.post(f"/erhebungen/{campaign.pk}/", data)
+    assert Response.objects.get().interest_public is True
+    html = client.get(f"/erhebungen/{campaign.pk}/").content.decode()
+    tag = html.split('name="z-interest_public"')[1].split(">")[0]
+    assert " checked" in tag

@@ -132,9 +132,10 @@ def postgres_database(url):
     return admin, name, url.rsplit("/", 1)[0] + "/" + name
 
 
-def run_worker_scenario(url):
+def run_worker_scenario(url, module="tests.tasks_worker"):
+    """``python -m module url`` with the test settings; its last line of output as JSON."""
     process = subprocess.run(
-        [sys.executable, "-m", "tests.tasks_worker", url],
+        [sys.executable, "-m", module, url],
         cwd=ROOT,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "kooperationsatlas.settings.test"},
         capture_output=True,

@@ -1,10 +1,8 @@
 """Formatting and navigation helpers for the public templates."""
 
-from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
-from django.utils import numberformat
 from wagtail.models import Page
 
 from cooperations.models import NOT_KNOWN, CooperationIndexPage
@@ -13,6 +11,7 @@ from events.models import EventIndexPage
 from funding.models import FundingIndexPage
 from guides.models import GuideIndexPage
 from kooperationsatlas import caching
+from kooperationsatlas.numbers import de_number
 
 register = template.Library()
 
@@ -21,25 +20,7 @@ def _is_empty(value):
     return value is None or value == "" or (isinstance(value, list | tuple) and not value)
 
 
-@register.filter
-def de_number(value, places=None):
-    """German number: 16300 -> "16.300", Decimal("12.50") -> "12,5"; places fixes the decimals."""
-    if _is_empty(value):
-        return ""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    if places in (None, ""):
-        # Drop trailing zeros, but never switch to exponent notation.
-        if number == number.to_integral():
-            number = number.quantize(Decimal(1))
-        else:
-            number = number.normalize()
-        places = max(0, -number.as_tuple().exponent)
-    return numberformat.format(
-        number, ",", decimal_pos=int(places), grouping=3, thousand_sep=".", force_grouping=True
-    )
+register.filter("de_number", de_number)  # kooperationsatlas.numbers
 
 
 @register.filter

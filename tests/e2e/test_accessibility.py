@@ -110,6 +110,8 @@ PAGES = {
     "boerse": goto("/boerse/"),
     "boerse-formular": as_municipal_account("/boerse/neu/"),
     "bestandsaufnahme": goto("/bestandsaufnahme/"),
+    "erhebung-ergebnisse": goto("/bestandsaufnahme/erhebung/"),
+    "potenzialkarte": goto("/bestandsaufnahme/potenzial/standesamt/?kreis=05974"),
     "leitfaeden": goto("/leitfaeden/"),
     "leitfaden": guide,
     "faq": goto("/leitfaeden/haeufige-fragen/"),
