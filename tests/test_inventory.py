@@ -114,11 +114,6 @@ SPECS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def no_page_cache(settings):
-    settings.PAGE_CACHE_SECONDS = 0
-
-
 @pytest.fixture
 def search_index(db):
     from search.indexing import sync_profiles

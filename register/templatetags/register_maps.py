@@ -242,10 +242,21 @@ def _describe(shapes):
 def boundaries(request, municipalities):
     """{pk: GeoJSON geometry} of those ``municipalities`` that have a boundary.
 
-    Boundaries are the largest field of the register (about 5 KB of JSON each): the queries
-    that feed the maps leave them out (``defer("boundary")``); a boundary already loaded on
-    the object is used as it is, the others are read in one query."""
+    Boundaries are the largest field of the register (about 5 KB of JSON each) and the same
+    few hundred are drawn on page after page: the queries that feed the maps leave them out
+    (``defer("boundary")``); a boundary already loaded on the object is used as it is, the
+    others come from all boundaries, read at once and kept per process and content
+    generation (``caching.in_process``: parsing them per page cost a profile page about
+    2 ms, a Kreis page more)."""
+    from kooperationsatlas import caching
     from register.models import Municipality
+
+    def all_boundaries():
+        return dict(
+            Municipality.objects.filter(boundary__isnull=False)
+            .order_by()
+            .values_list("pk", "boundary")
+        )
 
     found, wanted = {}, []
     for municipality in municipalities:
@@ -254,11 +265,7 @@ def boundaries(request, municipalities):
         else:
             wanted.append(municipality.pk)
     if wanted:
-        known = dict(
-            Municipality.objects.filter(pk__in=wanted, boundary__isnull=False)
-            .order_by()
-            .values_list("pk", "boundary")
-        )
+        known = caching.in_process(("municipality-boundaries",), all_boundaries, request)
         found.update((pk, known.get(pk)) for pk in wanted)
     return {pk: geometry for pk, geometry in found.items() if geometry}
 

@@ -22,8 +22,9 @@ STORAGES = {
 ELASTICSEARCH_URL = ""
 ELASTICSEARCH_INDEX_PREFIX = "test-kooperationsatlas"
 
-# Query-count tests measure the views, not the page cache; tests/test_caching.py turns it on.
-PAGE_CACHE_SECONDS = 0
+# The page cache stays on (PAGE_CACHE_SECONDS from base.py), as in production: tests run
+# the path production takes. A test that needs it off says so (settings fixture); the
+# caches are emptied before each test (tests/conftest.py).
 
 # Background tasks run at once in the test process (tests/test_tasks.py also runs the
 # database backend's worker).
