@@ -38,6 +38,7 @@ def main(url):
         for model in apps.get_models():
             if model._meta.managed and not model._meta.proxy:
                 editor.create_model(model)
+    call_command("createcachetable", verbosity=0)
 
     send = EmailMessage.send
 

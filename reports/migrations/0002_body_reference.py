@@ -29,6 +29,9 @@ def fill_missing_bodies(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The data step commits before the tables are altered: PostgreSQL refuses ALTER TABLE
+    # on a table with pending (deferred foreign key) trigger events in the same transaction.
+    atomic = False
 
     dependencies = [
         ('cooperations', '0005_body_reference'),

@@ -242,7 +242,12 @@ class BrokenEngine:
 def test_a_failing_external_engine_never_breaks_publishing(
     engine, make_profile, monkeypatch, caplog, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr("search.indexing.index_engines", lambda: [engine, BrokenEngine()])
+    broken = BrokenEngine()
+    monkeypatch.setattr("search.indexing.index_engines", lambda: [engine, broken])
+    # The update of an external engine runs as a task, which finds the engine by name.
+    monkeypatch.setattr(
+        "search.indexing.engine_named", lambda name: broken if name == broken.name else None
+    )
     with (
         caplog.at_level(logging.ERROR, logger="search.indexing"),
         django_capture_on_commit_callbacks(execute=True),
