@@ -237,8 +237,7 @@ def reference_evidence(plan_clauses, documents, level):
 )
 @pytest.mark.parametrize("level", [evidence.CONFIRMED, evidence.TEXT])
 def test_backend_evidence_is_the_reference(engine, text, level):
-    index = engine.facet_index()
-    plan = text_plan(engine.fulltext, query_clauses(text), text, index.stamp, suggest=False)
+    plan = text_plan(engine.fulltext, query_clauses(text), text, suggest=False)
     assert engine.fulltext.evidence(plan.clauses, level) == reference_evidence(
         plan.clauses, DOCUMENTS, level
     )

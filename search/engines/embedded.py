@@ -132,12 +132,16 @@ class EmbeddedEngine:
     def _caught_up(self, index, version, stamp):
         """The facet index at (version, stamp): ``index`` with the documents changed since
         applied, when the change log names them and they are few; otherwise read whole."""
+        changed = None
         if index is not None:
             changed = IndexChange.changed_pages(index.version, index.stamp, version)
-            if changed is not None and len(changed) <= max(MAX_CHANGES, index.size // 20):
-                index = index.updated(version, stamp, changed)
-                if index.holes <= max(MAX_CHANGES, index.size // 4):
-                    return index
+            if changed is not None and len(changed) > max(MAX_CHANGES, index.size // 20):
+                changed = None
+        self.fulltext.follow(changed)
+        if changed is not None:
+            index = index.updated(version, stamp, changed)
+            if index.holes <= max(MAX_CHANGES, index.size // 4):
+                return index
         with paused_gc():
             return FacetIndex.load(version, stamp)
 
@@ -189,7 +193,7 @@ class EmbeddedEngine:
         clauses = query_clauses(text) if text else []
         plan = None
         if clauses:
-            plan = text_plan(self.fulltext, clauses, text, index.stamp, suggest=scored)
+            plan = text_plan(self.fulltext, clauses, text, suggest=scored)
         narrowing, ranked = index.all, None
         if plan is not None:
             by_relevance = scored and query.effective_sort == "relevanz"

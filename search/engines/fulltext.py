@@ -41,9 +41,13 @@ class FullTextBackend(Protocol):
     def document_frequencies(self, terms) -> dict[str, int]:
         """{term: number of documents containing it} for the ``terms`` in the index."""
 
-    def fuzzy_candidates(self, term: str, max_edits: int, stamp: str) -> list[tuple]:
-        """Vocabulary terms within ``max_edits`` of ``term``: [(term, distance, doc count)].
-        ``stamp``: the index version, for backends that cache the vocabulary."""
+    def fuzzy_candidates(self, term: str, max_edits: int) -> list[tuple]:
+        """Vocabulary terms within ``max_edits`` of ``term``: [(term, distance, doc count)]."""
+
+    def follow(self, changed_page_ids: set[int] | None) -> None:
+        """The index moved on (the engine's facet index catches up, once per process and
+        index version): ``changed_page_ids`` changed since the last call, or None when not
+        known (a rebuild, the first search). For backends that keep something in memory."""
 
 
 def fulltext_backend() -> FullTextBackend:

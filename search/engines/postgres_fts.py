@@ -187,7 +187,10 @@ class PostgresFullText:
             )
             return dict(cursor.fetchall())
 
-    def fuzzy_candidates(self, term, max_edits, stamp):
+    def follow(self, changed_page_ids):
+        """Nothing to follow: the vocabulary is a table, kept up to date on every write."""
+
+    def fuzzy_candidates(self, term, max_edits):
         """Vocabulary terms within ``max_edits`` of ``term``: [(term, distance, doc count)].
 
         Trigram similarity (GIN index) finds the candidates, the exact edit distance decides.

@@ -5,10 +5,15 @@ resulting terms separated by spaces and its unicode61 tokenizer (no diacritic re
 stemming) only splits them again. fts5vocab is the vocabulary.
 """
 
-from django.db import connection
+import threading
 
-from ..analysis import edit_distance
+from django.db import connection
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from ..evidence import CONFIRMED
+from ..models import IndexedDocument
+from .storage import paused_gc
 
 FTS_TABLE = "atlas_search_fts"
 VOCAB_TABLE = "atlas_search_fts_vocab"
@@ -26,15 +31,7 @@ SCORE_SQL = (
     f" + {META_WEIGHT} * bm25({FTS_TABLE}, 0, 0, 0, 1)"
 )
 CHUNK = 500
-
-
-def char_mask(term):
-    """The set of a term's characters as bits (hashed into 64; collisions only weaken
-    the bound, they never reject a true candidate)."""
-    mask = 0
-    for char in term:
-        mask |= 1 << (ord(char) % 64)
-    return mask
+TERM_COLUMNS = ("title_terms", "extra_terms", "body_terms", "meta_terms")
 
 
 def _phrase(terms):
@@ -68,7 +65,8 @@ class SqliteFullText:
     vendor = "sqlite"
 
     def __init__(self):
-        self._vocabulary = (None, None)  # (index stamp, Vocabulary)
+        self._vocabulary = None  # Vocabulary, read on the first typo search
+        self._vocabulary_lock = threading.Lock()
 
     # writing
 
@@ -153,51 +151,82 @@ class SqliteFullText:
             )
             return dict(cursor.fetchall())
 
-    def fuzzy_candidates(self, term, max_edits, stamp):
+    def fuzzy_candidates(self, term, max_edits):
         """Vocabulary terms within ``max_edits`` of ``term``: [(term, distance, doc count)].
 
-        The whole vocabulary is scanned in memory (loaded once per index version), narrowed
-        by length and by a character-set bound before the exact edit distance.
+        The vocabulary in memory is scanned by rapidfuzz (in C), only the terms of a length
+        within ``max_edits``; the candidates' counts are then read from the index, which
+        also drops terms whose last document is gone (``follow`` only adds terms).
         """
-        vocabulary = self._vocabulary_for(stamp)
-        mask = char_mask(term)
-        found = []
+        vocabulary = self.vocabulary()
+        distances = {}
         for length in range(len(term) - max_edits, len(term) + max_edits + 1):
-            for candidate, doc_count, candidate_mask in vocabulary.of_length(length):
-                # Each edit changes the set of characters by at most two.
-                if (mask ^ candidate_mask).bit_count() > 2 * max_edits:
-                    continue
-                distance = edit_distance(term, candidate, max_edits)
-                if distance <= max_edits:
-                    found.append((candidate, distance, doc_count))
-        return found
+            for candidate, distance, _ in process.extract(
+                term,
+                vocabulary.of_length(length),
+                scorer=OSA.distance,
+                score_cutoff=max_edits,
+                limit=None,
+            ):
+                distances[candidate] = distance
+        counts = self.document_frequencies(distances)
+        return [(candidate, distances[candidate], count) for candidate, count in counts.items()]
 
-    def _vocabulary_for(self, stamp):
-        cached_stamp, vocabulary = self._vocabulary
-        if cached_stamp == stamp and vocabulary is not None:
-            return vocabulary
-        from .storage import paused_gc
+    # the typo vocabulary in memory
 
-        with paused_gc(), connection.cursor() as cursor:
-            cursor.execute(f"SELECT term, doc FROM {VOCAB_TABLE}")
-            vocabulary = Vocabulary(cursor.fetchall())
-        self._vocabulary = (stamp, vocabulary)
+    def vocabulary(self):
+        """Every term of the index (and perhaps some of removed documents, see ``follow``),
+        read whole on the first typo search of this process and after a rebuild."""
+        vocabulary = self._vocabulary
+        if vocabulary is None:
+            with self._vocabulary_lock:
+                vocabulary = self._vocabulary
+                if vocabulary is None:
+                    with paused_gc(), connection.cursor() as cursor:
+                        cursor.execute(f"SELECT term FROM {VOCAB_TABLE}")
+                        vocabulary = Vocabulary().with_terms(term for (term,) in cursor)
+                    self._vocabulary = vocabulary
         return vocabulary
+
+    def follow(self, changed_page_ids):
+        """The index moved on: add the terms of the documents ``changed_page_ids`` to the
+        vocabulary in memory, or drop it when the change is not known (None: a rebuild)."""
+        with self._vocabulary_lock:
+            if self._vocabulary is None:
+                return
+            if changed_page_ids is None:
+                self._vocabulary = None
+                return
+            rows = IndexedDocument.objects.filter(page_id__in=list(changed_page_ids))
+            terms = set()
+            for fields in rows.values_list(*TERM_COLUMNS):
+                for text in fields:
+                    terms.update(text.split())
+            self._vocabulary = self._vocabulary.with_terms(terms)
 
 
 class Vocabulary:
-    """The (term, doc count) pairs of the index by term length; the character masks of a
-    length are computed when a search first needs that length."""
+    """The terms of the index by length. Never changed in place: ``with_terms`` returns a
+    copy that shares the lengths it does not touch, so a search goes on scanning the
+    version it started with while another thread adds a document's terms."""
 
-    def __init__(self, rows):
-        self._rows = {}  # length -> [(term, doc count)]
-        for term, doc_count in rows:
-            self._rows.setdefault(len(term), []).append((term, doc_count))
-        self._masked = {}  # length -> [(term, doc count, char mask)]
+    def __init__(self, by_length=None):
+        self._by_length = by_length or {}  # length -> frozenset of terms
+
+    def __len__(self):
+        return sum(map(len, self._by_length.values()))
 
     def of_length(self, length):
-        masked = self._masked.get(length)
-        if masked is None:
-            masked = [(term, count, char_mask(term)) for term, count in self._rows.get(length, ())]
-            self._masked[length] = masked  # concurrent threads compute the same list
-        return masked
+        return self._by_length.get(length, frozenset())
+
+    def with_terms(self, terms):
+        added = {}
+        for term in terms:
+            if term not in self.of_length(len(term)):
+                added.setdefault(len(term), []).append(term)
+        if not added:
+            return self
+        by_length = dict(self._by_length)
+        for length, new in added.items():
+            by_length[length] = self.of_length(length).union(new)
+        return Vocabulary(by_length)

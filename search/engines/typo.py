@@ -51,7 +51,7 @@ def corrected_text(text, corrections):
     return "".join(pieces) if changed else None
 
 
-def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
+def text_plan(fulltext, clauses, text, *, suggest=True):
     """Split unknown compounds, expand unknown terms to their typo variants and find
     "Meinten Sie …?" (only if ``suggest``; it costs queries)."""
     everything = {t for clause in clauses for phrase in clause.alternatives for t in phrase}
@@ -82,7 +82,7 @@ def text_plan(fulltext, clauses, text, stamp, *, suggest=True):
                 continue
             if any(word in abbreviations() for word in clause.words):
                 continue  # "KOD" is no typo of "kita"
-            candidates = typo_candidates(fulltext, phrase[0], stamp)
+            candidates = typo_candidates(fulltext, phrase[0])
             for candidate in candidates:
                 terms.add(candidate)
                 if (candidate,) not in alternatives:
@@ -131,13 +131,13 @@ def cooperation_compound(word):
     return named or None
 
 
-def typo_candidates(fulltext, term, stamp):
+def typo_candidates(fulltext, term):
     """Vocabulary terms within fuzziness AUTO of ``term``: the nearest first, then the
     most frequent (as Elasticsearch ranks fuzzy expansions), at most MAX_EXPANSIONS."""
     max_edits = allowed_edits(term)
     if not max_edits:
         return []
-    found = fulltext.fuzzy_candidates(term, max_edits, stamp)
+    found = fulltext.fuzzy_candidates(term, max_edits)
     found.sort(key=lambda entry: (entry[1], -entry[2], entry[0]))
     return [candidate for candidate, _, _ in found[:MAX_EXPANSIONS]]
 

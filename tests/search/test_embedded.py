@@ -4,10 +4,12 @@ invalidation, query translation, highlighting and the wording of "Meinten Sie �
 Documents here are hand-made search documents (no pages), so each case is explicit.
 """
 
+import re
 from collections import Counter
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,6 +152,22 @@ def test_suggestion_is_a_real_word_in_the_users_query(engine):
     # the index term is the stem "kooperation"; the word closest to the typing is offered
     assert results.suggestion == "kooperationen  im Bauhof"
     assert titles(results) == ["Kooperationen im Bauhof"]
+
+
+def test_typos_follow_every_write_without_reading_the_vocabulary_again(engine):
+    assert engine.search(SearchQuery(text="Photovoltiak")).total == 0  # vocabulary read
+    engine.index_documents([document(4, "Photovoltaik auf Schuldächern", "Solaranlagen.")])
+    with CaptureQueriesContext(connection) as queries:
+        results = engine.search(SearchQuery(text="Photovoltiak"))
+    assert titles(results) == ["Photovoltaik auf Schuldächern"]
+    assert results.suggestion == "photovoltaik"
+    # the new document's terms were added; nothing read the whole vocabulary again
+    assert not [q for q in queries if re.search(r"FROM \S*fts_vocab\S*$", q["sql"])]
+
+    engine.delete_documents([4])
+    results = engine.search(SearchQuery(text="Photovoltiak"))
+    assert results.total == 0
+    assert results.suggestion is None  # the word of a deleted document is not offered
 
 
 def test_no_suggestion_without_a_close_word(engine):

@@ -153,7 +153,7 @@ def test_short_words_are_not_read_as_typos(engine):
 def test_known_abbreviations_are_not_read_as_typos(engine):
     # "DSGVO" (an abbreviation of the thesaurus) is no typo of anything
     (clause,) = query_clauses("DSGVO")
-    plan = text_plan(engine.fulltext, [clause], "DSGVO", "")
+    plan = text_plan(engine.fulltext, [clause], "DSGVO")
     assert plan.clauses == [list(clause.alternatives)]  # no typo variants added
     assert plan.suggestion is None
 
@@ -298,8 +298,7 @@ def reference_matches(plan_clauses, documents):
 def test_backend_matches_exactly_the_reference(engine, text):
     """SQLite FTS5 and PostgreSQL tsvector (whichever this run uses) match exactly what the
     terms say: no stemming of their own (PostgreSQL stemmed a second time before)."""
-    index = engine.facet_index()
-    plan = text_plan(engine.fulltext, query_clauses(text), text, index.stamp, suggest=False)
+    plan = text_plan(engine.fulltext, query_clauses(text), text, suggest=False)
     expected = reference_matches(plan.clauses, DOCUMENTS)
     found = {page_id for page_id, _ in engine.fulltext.match(plan.clauses, scored=False)}
     assert found == expected
