@@ -83,6 +83,24 @@ def _candidate_label(body):
     return f"{body.display_name} ({body.get_kind_display()}, Kreisschlüssel {body.key})"
 
 
+def resolve_register_bodies(text, max_lines):
+    """The register partners of ``text``, one a line (roles are not asked: a ";" is part of
+    the name), every line's error collected into one ValidationError."""
+    lines = [line.strip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if len(lines) > max_lines:
+        raise ValidationError(f"Bitte höchstens {max_lines} Zeilen angeben.")
+    found, errors = [], []
+    for line in lines:
+        try:
+            found.append(resolve_register_partner(line.replace(";", " ")))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return found
+
+
 def resolve_register_partner(line):
     """One register partner from a line: an AGS (8 digits), a Kreis key (5 digits) or a name."""
     spec, role = _split_role(line)

@@ -11,8 +11,9 @@ Three layers, each dropped by the same change of the *content generation*:
 Beside them, ``in_process`` keeps the few structures that requests use in place and that
 would cost more to move through a cache store than to keep (the partner search's arrays,
 projected map paths, all boundaries, the Kreise's centres): per process, per generation, at most
-``IN_PROCESS_SECONDS``. No other module keeps content in memory, except the search
-engine's facet index, which catches up change by change through its own log
+``IN_PROCESS_SECONDS``. No other module keeps content in memory, except the embedded
+search engine's index state (the facet index, on SQLite the typo vocabulary, the editors'
+synonyms), which catches up change by change through the index's own log
 (``search.models.IndexVersion``, docs/architecture.md).
 
 The page cache is applied by ``PageCacheMiddleware``, the first entry of

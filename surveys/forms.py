@@ -13,7 +13,7 @@ from django.utils import timezone
 from cooperations.taxonomy import LegalForm
 from kooperationsatlas.ids import IdChoiceField
 from register.models import County, Municipality
-from reports.forms import resolve_register_partner
+from reports.forms import resolve_register_bodies
 
 from .models import Response, TaskAnswer
 
@@ -145,20 +145,7 @@ class TaskAnswerForm(forms.Form):
     def clean_partners(self):
         if not self.joint_chosen():
             return []
-        lines = [line.strip() for line in self.cleaned_data["partners"].splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_PARTNER_LINES:
-            raise ValidationError(f"Bitte höchstens {MAX_PARTNER_LINES} Partner angeben.")
-        found, errors = [], []
-        for line in lines:
-            try:
-                # A ";" would be read as a partner role there; roles are not asked here.
-                found.append(resolve_register_partner(line.replace(";", " ")))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return found
+        return resolve_register_bodies(self.cleaned_data["partners"], MAX_PARTNER_LINES)
 
     def clean_shared_service_centre(self):
         return {"ja": True, "nein": False}.get(self.cleaned_data["shared_service_centre"])

@@ -152,17 +152,7 @@ def answer(request, pk):
                 "Angaben können nicht mehr gespeichert werden.",
                 campaign=campaign,
             )
-        return render(
-            request,
-            "surveys/summary.html",
-            {
-                "campaign": campaign,
-                "respondent": respondent,
-                "response": response,
-                "answers": _answers(campaign, response),
-                "closed": True,
-            },
-        )
+        return _summary(request, campaign, respondent, response)
     submitted = response is not None and response.is_submitted
     if request.method == "POST":
         if campaign.is_example:
@@ -250,6 +240,11 @@ def confirmation(request, pk):
     response = services.response_of(campaign, respondent)
     if response is None or not response.is_submitted:
         return redirect("surveys:answer", pk=campaign.pk)
+    return _summary(request, campaign, respondent, response)
+
+
+def _summary(request, campaign, respondent, response):
+    """A body's answers as given (after submitting, or once the deadline has passed)."""
     return render(
         request,
         "surveys/summary.html",

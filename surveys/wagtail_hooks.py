@@ -5,7 +5,6 @@ exact name, resolved like the partners of a report), not picked from 10,751 opti
 """
 
 from django import forms
-from django.core.exceptions import ValidationError
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
@@ -16,7 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from kooperationsatlas.widgets import task_area_queryset, task_area_widget
-from reports.forms import resolve_register_partner
+from reports.forms import resolve_register_bodies
 
 from .models import COORDINATE_PERMISSION, Campaign
 
@@ -46,20 +45,7 @@ class CampaignForm(WagtailAdminModelForm):
             self.initial["listed_bodies"] = "\n".join(body_line(body) for body in bodies)
 
     def clean_listed_bodies(self):
-        lines = [line.strip() for line in self.cleaned_data["listed_bodies"].splitlines()]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_LISTED:
-            raise ValidationError(f"Bitte höchstens {MAX_LISTED} Zeilen angeben.")
-        found, errors = [], []
-        for line in lines:
-            try:
-                # A ";" would be read as a partner role: not part of a name here.
-                found.append(resolve_register_partner(line.replace(";", " ")))
-            except ValidationError as error:
-                errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return found
+        return resolve_register_bodies(self.cleaned_data["listed_bodies"], MAX_LISTED)
 
     def clean(self):
         cleaned = super().clean()
