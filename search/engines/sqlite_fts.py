@@ -213,9 +213,6 @@ class Vocabulary:
     def __init__(self, by_length=None):
         self._by_length = by_length or {}  # length -> frozenset of terms
 
-    def __len__(self):
-        return sum(map(len, self._by_length.values()))
-
     def of_length(self, length):
         return self._by_length.get(length, frozenset())
 
