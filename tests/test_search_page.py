@@ -692,3 +692,5 @@ def test_partial_match_notice_on_the_page(client, profiles):
     page = get(client, "/suche/?q=Bauhof+Wolkenkuckucksheim")
     assert hit_titles(page) == ["Bauhof Lippstadt und Geseke"]
     assert "Treffer für „Bauhof“, ohne „Wolkenkuckucksheim“." in notices(page)
+    # the count names the words the hits are for, not the whole query
+    assert count_heading(page) == "1 Steckbrief für „Bauhof“"
