@@ -14,6 +14,7 @@ from django.db import connection
 
 from ..analysis import edit_distance
 from ..evidence import CONFIRMED
+from .storage import TERM_COLUMNS, terms_of
 
 # A copy of "simple": the terms come stemmed from the shared chain and are not stemmed
 # again (migration 0005).
@@ -77,10 +78,6 @@ def evidence_expression(clauses, level):
     return " & ".join(parts)
 
 
-def _terms_of(*texts):
-    return {term for text in texts for term in text.split()}
-
-
 class PostgresFullText:
     vendor = "postgresql"
 
@@ -98,15 +95,15 @@ class PostgresFullText:
         with connection.cursor() as cursor:
             if page_ids:
                 cursor.execute(
-                    "SELECT title_terms, extra_terms, body_terms, meta_terms "
-                    f"FROM {DOCUMENT_TABLE} WHERE page_id = ANY(%s) FOR UPDATE",
+                    f"SELECT {', '.join(TERM_COLUMNS)} FROM {DOCUMENT_TABLE} "
+                    "WHERE page_id = ANY(%s) FOR UPDATE",
                     [list(page_ids)],
                 )
                 for texts in cursor.fetchall():
-                    delta.subtract(_terms_of(*texts))
+                    delta.subtract(terms_of(*texts))
             for row in rows:
                 delta.update(
-                    _terms_of(row.title_terms, row.extra_terms, row.body_terms, row.meta_terms)
+                    terms_of(row.title_terms, row.extra_terms, row.body_terms, row.meta_terms)
                 )
             changed = sorted(term for term, count in delta.items() if count)  # stable lock order
             if not changed:

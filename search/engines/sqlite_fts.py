@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA
 
 from ..evidence import CONFIRMED
 from ..models import IndexedDocument
-from .storage import paused_gc
+from .storage import TERM_COLUMNS, paused_gc, terms_of
 
 FTS_TABLE = "atlas_search_fts"
 VOCAB_TABLE = "atlas_search_fts_vocab"
@@ -31,7 +31,6 @@ SCORE_SQL = (
     f" + {META_WEIGHT} * bm25({FTS_TABLE}, 0, 0, 0, 1)"
 )
 CHUNK = 500
-TERM_COLUMNS = ("title_terms", "extra_terms", "body_terms", "meta_terms")
 
 
 def _phrase(terms):
@@ -199,9 +198,8 @@ class SqliteFullText:
                 return
             rows = IndexedDocument.objects.filter(page_id__in=list(changed_page_ids))
             terms = set()
-            for fields in rows.values_list(*TERM_COLUMNS):
-                for text in fields:
-                    terms.update(text.split())
+            for texts in rows.values_list(*TERM_COLUMNS):
+                terms |= terms_of(*texts)
             self._vocabulary = self._vocabulary.with_terms(terms)
 
 

@@ -78,6 +78,13 @@ class StoredRow(NamedTuple):
 
 
 ROW_COLUMNS = [*StoredRow._fields, "indexed_at"]
+# The columns with a document's analysed terms (space-separated), in the full-text order.
+TERM_COLUMNS = ("title_terms", "extra_terms", "body_terms", "meta_terms")
+
+
+def terms_of(*texts):
+    """The set of terms in the space-separated term columns ``texts``."""
+    return {term for text in texts for term in text.split()}
 JSON_COLUMNS = {"document", "filter_data"}
 
 
